@@ -1,0 +1,115 @@
+import { AuthTokenError } from '../errors.js';
+import type { TextCodec } from '../runtime.js';
+import type { TokenClaims, TokenHeader } from '../types.js';
+import { checkSegment, type SegmentName } from './base64url.js';
+import { checkClaimTypes } from './claims.js';
+import { describe, quote } from './quote.js';
+import { MAX_TOKEN_LENGTH } from './limits.js';
+
+/** Header of every token minted here, `{"alg":"HS256","typ":"JWT"}`, already encoded. */
+export const STANDARD_HEADER_SEGMENT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9';
+const STANDARD_HEADER: TokenHeader = Object.freeze({ alg: 'HS256', typ: 'JWT' });
+
+/** A token split into its parts, checked for shape but not for its signature. */
+export interface ParsedToken {
+  header: TokenHeader;
+  claims: TokenClaims;
+  /** `header + "." + claims`, the bytes the signature covers. */
+  signingInput: string;
+  /** The signature segment, canonical unpadded base64url. */
+  signature: string;
+}
+
+/** Splits and decodes a compact JWS, rejecting every shape this suite does not issue. */
+export function parseToken(token: unknown, text: TextCodec): ParsedToken {
+  if (typeof token !== 'string') {
+    throw new AuthTokenError('ERR_TOKEN_NOT_STRING', `token must be a string, but got ${describe(token)}`);
+  }
+  if (token.length > MAX_TOKEN_LENGTH) {
+    throw new AuthTokenError(
+      'ERR_TOKEN_TOO_LONG',
+      `token is ${token.length} characters long; the maximum is ${MAX_TOKEN_LENGTH}`,
+    );
+  }
+
+  const firstDot = token.indexOf('.');
+  const secondDot = firstDot < 0 ? -1 : token.indexOf('.', firstDot + 1);
+  if (secondDot < 0 || token.indexOf('.', secondDot + 1) >= 0) {
+    const segments = token.length === 0 ? 0 : token.split('.').length;
+    throw new AuthTokenError(
+      'ERR_TOKEN_SEGMENTS',
+      `token ${quote(token)} has ${segments} dot-separated segment${segments === 1 ? '' : 's'}; a compact JWS has exactly 3 (header.claims.signature)`,
+    );
+  }
+  const headerSegment = token.slice(0, firstDot);
+  const claimsSegment = token.slice(firstDot + 1, secondDot);
+  const signature = token.slice(secondDot + 1);
+
+  const header =
+    headerSegment === STANDARD_HEADER_SEGMENT
+      ? STANDARD_HEADER
+      : checkHeader(decodeJsonObject(headerSegment, 'header', text));
+  const claims = decodeJsonObject(claimsSegment, 'claims', text) as TokenClaims;
+  checkClaimTypes(claims);
+  checkSegment(signature, 'signature');
+
+  return { header, claims, signingInput: token.slice(0, secondDot), signature };
+}
+
+function decodeJsonObject(segment: string, name: SegmentName, text: TextCodec): Record<string, unknown> {
+  checkSegment(segment, name);
+  let json: string;
+  let value: unknown;
+  try {
+    json = text.decode(segment);
+  } catch (cause) {
+    throw new AuthTokenError('ERR_TOKEN_JSON', `token ${name} segment ${quote(segment)} is not valid UTF-8`, { cause });
+  }
+  try {
+    value = JSON.parse(json);
+  } catch (cause) {
+    throw new AuthTokenError(
+      'ERR_TOKEN_JSON',
+      `token ${name} segment ${quote(segment)} does not decode to JSON: ${quote(json)}`,
+      {
+        cause,
+      },
+    );
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new AuthTokenError(
+      'ERR_TOKEN_NOT_OBJECT',
+      `token ${name} segment decodes to ${describe(value)}, but the ${name} must be a JSON object`,
+    );
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Accepts only HS256 with an optional `typ` of JWT, the header RFC 7515 Appendix A.1 also uses. */
+function checkHeader(header: Record<string, unknown>): TokenHeader {
+  const alg = header['alg'];
+  if (alg !== 'HS256') {
+    throw new AuthTokenError(
+      'ERR_ALG_UNSUPPORTED',
+      alg === undefined
+        ? 'token header has no "alg"; only HS256 tokens are accepted'
+        : `token header "alg" is ${typeof alg === 'string' ? quote(alg) : describe(alg)}; only "HS256" is accepted`,
+    );
+  }
+  const typ = header['typ'];
+  if (typ !== undefined && (typeof typ !== 'string' || typ.toUpperCase() !== 'JWT')) {
+    throw new AuthTokenError(
+      'ERR_TOKEN_HEADER',
+      `token header "typ" is ${typeof typ === 'string' ? quote(typ) : describe(typ)}; it must be "JWT" or absent`,
+    );
+  }
+  // RFC 7515 section 4.1.11: a recipient that does not understand a listed extension must
+  // reject the token, and this suite understands none.
+  if (header['crit'] !== undefined) {
+    throw new AuthTokenError(
+      'ERR_TOKEN_HEADER',
+      'token header has "crit" extensions, which this verifier does not support',
+    );
+  }
+  return header as TokenHeader;
+}
