@@ -1,0 +1,74 @@
+import { sql, type Kysely } from 'kysely';
+
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/schema.js';
+
+/** Result of counting one attempt against a key. */
+export interface RateLimitDecision {
+  allowed: boolean;
+  /** Attempts counted in the current window, this one included. */
+  attempts: number;
+  /** Seconds until the window resets; 0 when allowed. */
+  retryAfterSeconds: number;
+}
+
+/**
+ * Fixed-window attempt counter kept in the database, so every server
+ * instance that shares a PostgreSQL database shares the counts. Each call to
+ * `consume` is one atomic upsert, so concurrent attempts cannot slip past the
+ * limit.
+ */
+export class RateLimiter {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Counts one attempt for `key` and tells whether it stays within `maxAttempts` per `windowSeconds`. */
+  async consume(key: string, maxAttempts: number, windowSeconds: number): Promise<RateLimitDecision> {
+    const now = this.clock.now();
+    const windowMs = windowSeconds * 1000;
+    const windowOpenAfter = now - windowMs;
+
+    const row = await this.db
+      .insertInto('rate_limits')
+      .values({ key, window_started_at: now, attempts: 1 })
+      .onConflict((conflict) =>
+        conflict.column('key').doUpdateSet({
+          attempts: sql<number>`case when rate_limits.window_started_at <= ${windowOpenAfter} then 1 else rate_limits.attempts + 1 end`,
+          window_started_at: sql<number>`case when rate_limits.window_started_at <= ${windowOpenAfter} then ${now} else rate_limits.window_started_at end`,
+        }),
+      )
+      .returning(['attempts', 'window_started_at'])
+      .executeTakeFirstOrThrow();
+
+    const attempts = Number(row.attempts);
+    if (attempts <= maxAttempts) return { allowed: true, attempts, retryAfterSeconds: 0 };
+    const retryAfterSeconds = Math.max(1, Math.ceil((Number(row.window_started_at) + windowMs - now) / 1000));
+    return { allowed: false, attempts, retryAfterSeconds };
+  }
+
+  /** Takes back one counted attempt, for example after a sign-in succeeded. */
+  async refund(key: string): Promise<void> {
+    await this.db
+      .updateTable('rate_limits')
+      .set({ attempts: sql<number>`attempts - 1` })
+      .where('key', '=', key)
+      .where('attempts', '>', 0)
+      .execute();
+  }
+
+  /** Forgets every attempt counted for `key`. */
+  async reset(key: string): Promise<void> {
+    await this.db.deleteFrom('rate_limits').where('key', '=', key).execute();
+  }
+
+  /** Deletes windows older than `windowSeconds`; returns how many rows went. */
+  async deleteExpired(windowSeconds: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom('rate_limits')
+      .where('window_started_at', '<=', this.clock.now() - windowSeconds * 1000)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}

@@ -1,0 +1,76 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+
+import type { Database } from './schema.js';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  kind: DatabaseKind;
+  /** Where the data lives: the SQLite file path, or the PostgreSQL host and database without credentials. */
+  location: string;
+}
+
+/** File name of the SQLite database inside the data folder. */
+export const SQLITE_FILE_NAME = 'authtoken.sqlite';
+
+const PG_INT8_OID = 20;
+
+/**
+ * Opens the database the configuration selects: PostgreSQL when
+ * `databaseUrl` is set, otherwise a SQLite file in `dataDir` (created with
+ * its folder when missing). No query is sent yet; migrations run next.
+ */
+export function openDatabase(options: { databaseUrl: string | undefined; dataDir: string }): DatabaseHandle {
+  if (options.databaseUrl !== undefined) return openPostgres(options.databaseUrl);
+  return openSqlite(options.dataDir);
+}
+
+function openSqlite(dataDir: string): DatabaseHandle {
+  mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, SQLITE_FILE_NAME);
+  const database = new SQLite(file);
+  // WAL lets readers run while a write is in progress, and the busy timeout
+  // makes a second writer wait instead of failing at once.
+  database.pragma('journal_mode = WAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), kind: 'sqlite', location: file };
+}
+
+function openPostgres(connectionString: string): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString,
+    // BIGINT columns hold millisecond timestamps, which fit in a double;
+    // node-postgres returns them as strings unless told otherwise.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === PG_INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  const url = new URL(connectionString);
+  return {
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    kind: 'postgres',
+    location: `${url.hostname}:${url.port || '5432'}${url.pathname}`,
+  };
+}
+
+/** Sends a trivial query; rejects when the database cannot be reached. */
+export async function pingDatabase(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
+}
+
+/** Tells whether an error from either driver is a unique-constraint violation. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return false;
+  const code = (error as { code: unknown }).code;
+  // SQLITE_CONSTRAINT_PRIMARYKEY is included because SQLite reports a
+  // duplicate primary key with its own code.
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
