@@ -2,8 +2,15 @@ import { MemoryCredentialStore, type AsyncRuntime, type SyncRuntime } from '@aut
 import { hmacSha256 } from './hmac.js';
 import { textCodec } from './text_codec.js';
 
-/** Store used by calls that name none, shared by the synchronous and asynchronous entry points. */
-export const defaultStore = new MemoryCredentialStore();
+const DEFAULT_STORE_KEY = Symbol.for('@authtoken/node.defaultStore');
+
+/**
+ * Store used by calls that name none. It lives on `globalThis` under a registered symbol, so
+ * the ESM and CommonJS builds and both entry points share one store even when a process loads
+ * several copies of this package.
+ */
+export const defaultStore: MemoryCredentialStore = ((globalThis as Record<symbol, unknown>)[DEFAULT_STORE_KEY] ??=
+  new MemoryCredentialStore()) as MemoryCredentialStore;
 
 /** Node primitives for the synchronous API. */
 export const syncRuntime: SyncRuntime = {
