@@ -1,0 +1,55 @@
+import { AuthTokenError } from '@authtoken/core';
+
+/** Name of an error-like value, such as a `DOMException`'s `QuotaExceededError`. */
+function errorName(error: unknown): string {
+  return typeof error === 'object' && error !== null && typeof (error as { name?: unknown }).name === 'string'
+    ? (error as { name: string }).name
+    : '';
+}
+
+/**
+ * Tells whether `error` reports a full storage quota. Browsers name it `QuotaExceededError`;
+ * Firefox before version 87 used `NS_ERROR_DOM_QUOTA_REACHED`, and legacy code 22 is the
+ * `DOMException.QUOTA_EXCEEDED_ERR` constant.
+ */
+export function isQuotaError(error: unknown): boolean {
+  const name = errorName(error);
+  return (
+    name === 'QuotaExceededError' ||
+    name === 'NS_ERROR_DOM_QUOTA_REACHED' ||
+    (error as { code?: unknown } | null)?.code === 22
+  );
+}
+
+/** Tells whether `error` reports storage that the page may not use at all, such as a sandboxed iframe. */
+export function isAccessError(error: unknown): boolean {
+  const name = errorName(error);
+  return name === 'SecurityError' || name === 'InvalidStateError' || name === 'NotAllowedError';
+}
+
+/**
+ * Converts an exception thrown by a browser storage API into an `AuthTokenError`, keeping it
+ * as `cause`. `action` completes "failed to …", such as `write the credential for key "k"`.
+ */
+export function storeError(backend: string, action: string, cause: unknown): AuthTokenError {
+  if (cause instanceof AuthTokenError) return cause;
+  if (isQuotaError(cause)) {
+    return new AuthTokenError(
+      'ERR_STORE_QUOTA_EXCEEDED',
+      `${backend} is full, so it failed to ${action}; remove data this site stored, or ask the user to free disk space`,
+      { cause },
+    );
+  }
+  if (isAccessError(cause)) {
+    return new AuthTokenError(
+      'ERR_STORE_UNAVAILABLE',
+      `${backend} is not available to this page (${errorName(cause)}), so it failed to ${action}; the browser may block storage for this site, a private window, or a sandboxed iframe, so use another store`,
+      { cause },
+    );
+  }
+  return new AuthTokenError(
+    'ERR_STORE_FAILED',
+    `${backend} failed to ${action}: ${errorName(cause) || 'unknown error'}`,
+    { cause },
+  );
+}
