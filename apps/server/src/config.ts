@@ -137,7 +137,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   }
   if (password !== undefined && (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH)) {
     problems.push(
-      `AUTHTOKEN_ADMIN_PASSWORD must have ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters; choose a longer one`,
+      `AUTHTOKEN_ADMIN_PASSWORD must have ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters; choose a password of that length`,
     );
   }
   if (problems.length > 0) throw new ConfigError(problems);

@@ -52,7 +52,7 @@ export async function createServer(options: ServerOptions): Promise<AuthTokenSer
   const database = openDatabase(config);
   let firstAdmin: FirstAdminResult;
   try {
-    const applied = await migrateToLatest(database.db);
+    const applied = await migrateToLatest(database);
     logger.info({ database: database.kind, location: database.location, applied }, 'database ready');
     firstAdmin = await ensureFirstAdmin(database.db, {
       email: config.adminEmail,
@@ -75,12 +75,14 @@ export async function createServer(options: ServerOptions): Promise<AuthTokenSer
     rateLimiter: new RateLimiter(database.db, clock),
     unknownAccountVerifier: new UnknownAccountVerifier(),
   };
-  const app = buildApp(services, logger);
-  const state = { stopping: false, stopped: undefined as Promise<void> | undefined };
+  const lifecycle = { closing: false };
+  const app = buildApp(services, logger, lifecycle);
+  let stopped: Promise<void> | undefined;
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  // While closing, Fastify answers requests on open connections with 503
+  // itself (`return503OnClosing`), so load balancers stop sending traffic.
   app.get('/readyz', async (request, reply) => {
-    if (state.stopping) return reply.status(503).send({ status: 'stopping' });
     try {
       await pingDatabase(database.db);
       return { status: 'ready' };
@@ -94,14 +96,14 @@ export async function createServer(options: ServerOptions): Promise<AuthTokenSer
   cleanupTimer.unref();
 
   async function stop(): Promise<void> {
-    state.stopping = true;
-    state.stopped ??= (async () => {
+    stopped ??= (async () => {
+      lifecycle.closing = true;
       clearInterval(cleanupTimer);
       await app.close();
       await database.db.destroy();
       logger.info('server stopped');
     })();
-    return state.stopped;
+    return stopped;
   }
 
   return {
@@ -117,7 +119,7 @@ export async function createServer(options: ServerOptions): Promise<AuthTokenSer
   };
 }
 
-function buildApp(services: Services, logger: Logger): FastifyInstance {
+function buildApp(services: Services, logger: Logger, lifecycle: { closing: boolean }): FastifyInstance {
   // Typed as Fastify's base logger so the app has the default FastifyInstance type.
   const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({
@@ -130,6 +132,14 @@ function buildApp(services: Services, logger: Logger): FastifyInstance {
   });
 
   void app.register(fastifyCookie);
+
+  // Responses finished during shutdown close their connection. Without this
+  // a keep-alive client would hold close() open until its idle timeout,
+  // because Fastify closes only the connections idle when close() starts.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (lifecycle.closing) void reply.header('connection', 'close');
+    return payload;
+  });
 
   // Errors outside tRPC (unknown routes, malformed requests, bugs in the
   // plain routes) get the same treatment: 5xx carry only an error id.

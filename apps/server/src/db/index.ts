@@ -19,6 +19,9 @@ export interface DatabaseHandle {
 /** File name of the SQLite database inside the data folder. */
 export const SQLITE_FILE_NAME = 'authtoken.sqlite';
 
+/** How long a SQLite statement waits for another connection's write lock, in milliseconds. */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
 const PG_INT8_OID = 20;
 
 /**
@@ -39,7 +42,7 @@ function openSqlite(dataDir: string): DatabaseHandle {
   // makes a second writer wait instead of failing at once.
   database.pragma('journal_mode = WAL');
   database.pragma('foreign_keys = ON');
-  database.pragma('busy_timeout = 5000');
+  database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), kind: 'sqlite', location: file };
 }
 

@@ -1,5 +1,7 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 
+import { SQLITE_BUSY_TIMEOUT_MS, type DatabaseKind } from './index.js';
+
 // Migrations are code, not files, so the built server carries them. Each one
 // uses only column types and statements that SQLite and PostgreSQL both
 // accept, so one list serves both databases. Names sort in the order they
@@ -59,17 +61,63 @@ export class MigrationError extends Error {
   readonly code = 'MIGRATION_FAILED';
 }
 
+/** How long a start waits for another process that is migrating the same SQLite file, in milliseconds. */
+const SQLITE_LOCK_WAIT_MS = 30_000;
+const SQLITE_LOCK_RETRY_MS = 25;
+
+function isSqliteBusy(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'SQLITE_BUSY';
+}
+
 /**
- * Applies every pending migration. Kysely's migrator takes a lock, so
- * several server instances starting against one PostgreSQL database run each
- * migration once.
+ * Runs the migrator inside a `BEGIN IMMEDIATE` transaction, which holds
+ * SQLite's write lock. Kysely's SQLite adapter takes no lock of its own, so
+ * without this two processes starting on one file could both see a
+ * migration as pending and both run it. The lock is polled with a zero busy
+ * timeout because better-sqlite3 waits synchronously, which would stall a
+ * second connection in the same process. `db` is `Kysely<any>` because
+ * the migrator does not know the schema.
+ */
+async function migrateSqlite(db: Kysely<any>): Promise<MigrationResultSet> {
+  const deadline = Date.now() + SQLITE_LOCK_WAIT_MS;
+  await sql`pragma busy_timeout = 0`.execute(db);
+  try {
+    for (;;) {
+      try {
+        await sql`begin immediate`.execute(db);
+        break;
+      } catch (error) {
+        if (!isSqliteBusy(error) || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, SQLITE_LOCK_RETRY_MS));
+      }
+    }
+  } finally {
+    await sql.raw(`pragma busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`).execute(db);
+  }
+
+  try {
+    const resultSet = await new Migrator({ db, provider, disableTransactions: true }).migrateToLatest();
+    await sql.raw(resultSet.error === undefined ? 'commit' : 'rollback').execute(db);
+    return resultSet;
+  } catch (error) {
+    await sql`rollback`.execute(db);
+    throw error;
+  }
+}
+
+/**
+ * Applies every pending migration, each database under its own lock: a
+ * PostgreSQL advisory lock that Kysely's migrator takes, or SQLite's write
+ * lock. Several server instances starting at once run each migration once.
  *
  * @returns the names of the migrations applied by this call.
+ * @throws {MigrationError} with the failing migration's name and the driver error as `cause`.
  */
-// Kysely's Migrator takes `Kysely<any>` because it does not know the schema.
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
-  const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
+export async function migrateToLatest(handle: { db: Kysely<any>; kind: DatabaseKind }): Promise<string[]> {
+  const { error, results } =
+    handle.kind === 'sqlite'
+      ? await migrateSqlite(handle.db)
+      : await new Migrator({ db: handle.db, provider }).migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
     throw new MigrationError(`Database migration "${failed}" failed`, { cause: error });

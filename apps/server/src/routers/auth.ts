@@ -115,8 +115,9 @@ export const authRouter = router({
 
       await ctx.rateLimiter.reset(accountKey);
       await ctx.rateLimiter.refund(ipKey);
+      const signedIn = await startSession(ctx, user, input.session);
       ctx.log.info({ userId: user.id }, 'user signed in');
-      return startSession(ctx, user, input.session);
+      return signedIn;
     }),
 
   /** Revokes the current session and clears the cookie. */

@@ -1,0 +1,121 @@
+import http from 'node:http';
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { expectTRPCError } from './helpers/client.js';
+import { databaseTargets, type TestDatabase } from './helpers/databases.js';
+import { startTestServer, TEST_ADMIN, type RunningServer } from './helpers/server.js';
+
+describe.each(databaseTargets())('HTTP surface on $name', (target) => {
+  let database: TestDatabase;
+  let running: RunningServer;
+
+  beforeEach(async () => {
+    database = await target.create();
+    running = await startTestServer(database);
+  });
+
+  afterEach(async () => {
+    await running?.stop();
+    await database?.drop();
+  });
+
+  it('listens on loopback only', () => {
+    expect(new URL(running.url).hostname).toBe('127.0.0.1');
+    expect(Number(new URL(running.url).port)).toBeGreaterThan(0);
+  });
+
+  it('healthz reports the process up', async () => {
+    const response = await fetch(`${running.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('readyz reports the database reachable', async () => {
+    const response = await fetch(`${running.url}/readyz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ready' });
+  });
+
+  it('readyz is 503 without a database', async () => {
+    await running.server.database.db.destroy();
+
+    const response = await fetch(`${running.url}/readyz`);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ status: 'database unreachable' });
+    const logged = running.logs.entries().find((entry) => entry.msg === 'readiness check failed: database unreachable');
+    expect(logged?.level).toBe(50);
+
+    const health = await fetch(`${running.url}/healthz`);
+    expect(health.status).toBe(200);
+  });
+
+  it('unknown route is a JSON 404', async () => {
+    const response = await fetch(`${running.url}/nowhere`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ statusCode: 404, error: 'Not Found' });
+  });
+
+  it('unknown procedure is NOT_FOUND', async () => {
+    const response = await fetch(`${running.url}/trpc/auth.teleport`);
+    expect(response.status).toBe(404);
+    const body = (await response.json()) as { error: { data: { code: string } } };
+    expect(body.error.data.code).toBe('NOT_FOUND');
+  });
+
+  it('internal error returns only an error id', async () => {
+    // A table lost under a running server makes the next session insert fail
+    // with an error no procedure expects.
+    await database.exec('drop table sessions');
+
+    const error = await expectTRPCError(running.client().auth.signIn.mutate(TEST_ADMIN));
+    expect(error.data?.code).toBe('INTERNAL_SERVER_ERROR');
+    expect(error.data?.httpStatus).toBe(500);
+    const errorId = error.data?.errorId ?? '';
+    expect(errorId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(error.message).toBe(`Internal server error; report error id ${errorId} to the operator`);
+    expect(error.data).not.toHaveProperty('stack');
+    expect(JSON.stringify(error.shape)).not.toMatch(/sessions|sqlite|relation|insert/i);
+
+    const logged = running.logs.entries().find((entry) => entry.errorId === errorId);
+    expect(logged?.level).toBe(50);
+    expect(logged?.procedure).toBe('auth.signIn');
+    expect(JSON.stringify(logged?.err)).toMatch(/sessions/);
+  });
+
+  it('stop lets an in-flight request finish', async () => {
+    const body = JSON.stringify({ email: 'late@example.com', name: 'Late', password: 'in flight password' });
+    const url = new URL(`${running.url}/trpc/auth.signUp`);
+    const request = http.request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    });
+    const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      request.on('response', (incoming) => {
+        let text = '';
+        incoming.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, text }));
+      });
+      request.on('error', reject);
+    });
+
+    // Send the headers and half the body, so the request is in flight when
+    // the stop begins.
+    request.write(body.slice(0, 10));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const stopStarted = performance.now();
+    const stopped = running.stop();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    request.end(body.slice(10));
+
+    const { status, text } = await response;
+    await stopped;
+    // The finished request's connection closes at once instead of idling
+    // until the client's keep-alive timeout (5 s in Node's agent).
+    expect(performance.now() - stopStarted).toBeLessThan(2000);
+    expect(status).toBe(200);
+    expect(JSON.parse(text)).toMatchObject({ result: { data: { user: { email: 'late@example.com' } } } });
+    await expect(fetch(`${running.url}/healthz`)).rejects.toThrow();
+    expect(running.logs.entries().at(-1)?.msg).toBe('server stopped');
+  });
+});
