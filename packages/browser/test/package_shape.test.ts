@@ -48,7 +48,7 @@ describe('package shape', () => {
     expect(typeof loaded['TokenClient']).toBe('function');
   });
 
-  it('exports the standalone module entry', async () => {
+  it('builds the standalone module', async () => {
     const standalone = (await import(`${packageDir}dist/standalone.js`)) as Record<string, unknown>;
     expect(typeof standalone['generate']).toBe('function');
     expect(typeof standalone['IndexedDbCredentialStore']).toBe('function');

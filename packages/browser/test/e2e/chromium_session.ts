@@ -1,15 +1,18 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, resolve } from 'node:path';
+import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type BrowserContext } from 'playwright-core';
 
-/** Root of the package, with a trailing separator removed. */
-export const PACKAGE_DIR = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+/**
+ * Root folder of this package. It is searched for upwards because the benchmark runs this
+ * module compiled into another folder.
+ */
+export const PACKAGE_DIR = findPackageDir(dirname(fileURLToPath(import.meta.url)));
 /** Scratch folder for generated pages and bundles; git ignores it. */
 export const PAGES_DIR = join(PACKAGE_DIR, 'test/e2e/.pages');
 
@@ -33,6 +36,16 @@ const CONTENT_TYPES: Record<string, string> = {
   '.map': 'application/json',
   '.css': 'text/css',
 };
+
+function findPackageDir(start: string): string {
+  for (let folder = start; ; folder = dirname(folder)) {
+    const manifest = join(folder, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === '@authtoken/browser') {
+      return folder;
+    }
+    if (dirname(folder) === folder) throw new Error(`no @authtoken/browser package.json above ${start}`);
+  }
+}
 
 /** Tells whether the Chromium suites can run here. */
 export function chromiumAvailable(): boolean {
