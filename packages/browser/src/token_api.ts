@@ -19,8 +19,8 @@ const api = /* @__PURE__ */ createTokenApi(webCryptoRuntime);
  * @param key - The credential key; it becomes the `iss` claim.
  * @param secret - The credential secret; the token is signed with its UTF-8 bytes.
  * @param options - Lifetime (`ttl`, seconds, default 3600), `aud`, `sub`, `nbf`, `jti`, custom
- *   `claims`, a `clock`, and the `store` (default: an in-memory store shared by the page;
- *   `false` stores nothing).
+ *   `claims`, a `clock`, and the `store`. The default store is an in-memory store shared by the
+ *   page, and `false` stores nothing.
  * @returns A promise of the token in compact form, `header.claims.signature`.
  * @throws {AuthTokenError} `ERR_INVALID_KEY`, `ERR_INVALID_SECRET`, `ERR_INVALID_OPTION`,
  *   `ERR_RESERVED_CLAIM`, `ERR_INVALID_CLAIM_VALUE`, `ERR_TOKEN_TOO_LONG`, or an `ERR_STORE_*`

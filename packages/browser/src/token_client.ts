@@ -9,14 +9,14 @@ export interface TokenClientOptions {
   /** The credential key; it becomes the `iss` claim of every token. */
   key: string;
   /**
-   * The credential secret. With it the client mints each token with `generate`; without it the
-   * client resumes from the latest token in `store` and renews it with `refresh`, which works
-   * after a page reload when the store is persistent.
+   * The credential secret. With it the client mints each token with `generate`. Without it the
+   * client resumes from the latest token in `store` and renews it with `refresh`, so a client
+   * on a persistent store works after a page reload without the secret.
    */
   secret?: string;
   /**
-   * Where the credential and, when the store implements {@link TokenCache}, the latest token
-   * are kept. Default: the page's shared in-memory store.
+   * Credential store for the secret and, when it implements {@link TokenCache}, for the latest
+   * token. Default: the page's shared in-memory store.
    */
   store?: CredentialStore;
   /** Lifetime of minted tokens in seconds. Default 3600, or for a refresh the old lifetime. */
@@ -32,7 +32,7 @@ export interface TokenClientOptions {
    * 3600. Default 60. For tokens that live less than twice as long, half the lifetime is used.
    */
   leeway?: number;
-  /** Renew the token in the background when it falls due, even if nobody asks. Default `true`. */
+  /** Whether to renew the token when it falls due, without a `getToken` call. Default `true`. */
   backgroundRefresh?: boolean;
   /**
    * Coordinate with clients for the same key in other tabs of this origin: one renewal at a
@@ -66,9 +66,9 @@ const RETRY_DELAY = 30_000;
 const MAX_TIMER_DELAY = 2_147_483_647;
 
 /**
- * Keeps a valid token for one credential at hand. `getToken()` resolves to the current token,
- * renewing it shortly before it expires; concurrent calls share one renewal, and with a shared
- * persistent store so do the tabs of the origin. Subscribers hear of every new token.
+ * Keeps a valid token for one credential at hand. `getToken()` resolves to the current token
+ * and renews it shortly before it expires. Concurrent calls share one renewal, and so do the
+ * tabs of the origin when they share a persistent store. Subscribers receive every new token.
  *
  * @example
  * ```ts
@@ -124,7 +124,7 @@ export class TokenClient {
    * when the current token is missing or due. Calls made while a renewal runs share it.
    *
    * @throws {AuthTokenError} `ERR_CREDENTIAL_NOT_FOUND` when the client has no secret and the
-   *   store holds no token or credential for the key, or any code of `generate` and `refresh`.
+   *   store contains no token or credential for the key, or any code of `generate` and `refresh`.
    */
   getToken(): Promise<string> {
     const current = this.#current;

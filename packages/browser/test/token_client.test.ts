@@ -11,7 +11,7 @@ import {
 } from '../src/index.js';
 import { KEY, NOW_MS, NOW_SECONDS, QuotaStorage, SECRET, signWithJose, verifyWithJose } from './helpers.js';
 
-/** A clock that tests move forward by hand. */
+/** Creates a clock that the test moves forward by hand. */
 function manualClock(start = NOW_MS) {
   let now = start;
   return {

@@ -153,8 +153,8 @@ export class IndexedDbCredentialStore implements CredentialStore, TokenCache {
     try {
       transaction = database.transaction([CREDENTIALS, TOKENS], mode);
     } catch (cause) {
-      // The connection closed between opening and now, for example because another tab
-      // upgraded the database; drop it so that the next call opens a new one.
+      // The connection closed after it opened, for example because another tab upgraded the
+      // database. Dropping it makes the next call open a new one.
       this.#connection = undefined;
       throw storeError(BACKEND, action, cause);
     }

@@ -2,7 +2,7 @@ import { AuthTokenError, type SyncCredentialStore } from '@authtoken/core';
 import { storeError } from './store_errors.js';
 import type { TokenCache } from './token_cache.js';
 
-/** Which Web Storage area a {@link WebStorageCredentialStore} uses. */
+/** Name of the Web Storage area that a {@link WebStorageCredentialStore} uses. */
 export type WebStorageArea = 'localStorage' | 'sessionStorage';
 
 /** Options of {@link WebStorageCredentialStore}. */
@@ -152,7 +152,7 @@ function isStorage(value: unknown): value is Storage {
   );
 }
 
-/** Reads a stored credential item. The message never shows the item, because it holds the secret. */
+/** Parses a stored credential item. Error messages never show the item, because it contains the secret. */
 function parseCredential(item: string, label: string, key: string): string {
   let value: unknown;
   try {
