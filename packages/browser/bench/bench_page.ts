@@ -15,7 +15,9 @@ const contenders: Record<string, Mint> = {
   authtoken: () => generate(KEY, SECRET),
   joseWithBytes: () => {
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ iss: KEY, iat: now, exp: now + 3600 }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(secretBytes);
+    return new SignJWT({ iss: KEY, iat: now, exp: now + 3600 })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .sign(secretBytes);
   },
 };
 
@@ -23,7 +25,9 @@ let joseKey: CryptoKey | undefined;
 contenders['joseWithCryptoKey'] = async () => {
   joseKey ??= await crypto.subtle.importKey('raw', secretBytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ iss: KEY, iat: now, exp: now + 3600 }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(joseKey);
+  return new SignJWT({ iss: KEY, iat: now, exp: now + 3600 })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .sign(joseKey);
 };
 
 /** Mints tokens one after another for `durationMs` and returns tokens per second. */

@@ -42,7 +42,13 @@ describe('classic build', () => {
   });
 
   it('matches the WebCrypto build with claims', async () => {
-    const options = { clock: () => NOW_MS, ttl: 120, aud: ['a', 'b'], sub: 'ü', claims: { group: 'telemetry', n: 1.5 } };
+    const options = {
+      clock: () => NOW_MS,
+      ttl: 120,
+      aud: ['a', 'b'],
+      sub: 'ü',
+      claims: { group: 'telemetry', n: 1.5 },
+    };
     const fromClassic = AuthTokenGenerate.generate(KEY, SECRET, options);
     const fromWebCrypto = await generate(KEY, SECRET, { ...options, store: false });
     expect(fromClassic).toBe(fromWebCrypto);
@@ -63,7 +69,11 @@ describe('classic build', () => {
   });
 
   it('throws coded errors synchronously', () => {
-    expect(() => AuthTokenGenerate.generate('', SECRET)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_KEY', name: 'AuthTokenError' }));
-    expect(() => AuthTokenGenerate.refresh('not-a-token')).toThrow(expect.objectContaining({ code: 'ERR_TOKEN_SEGMENTS' }));
+    expect(() => AuthTokenGenerate.generate('', SECRET)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_KEY', name: 'AuthTokenError' }),
+    );
+    expect(() => AuthTokenGenerate.refresh('not-a-token')).toThrow(
+      expect.objectContaining({ code: 'ERR_TOKEN_SEGMENTS' }),
+    );
   });
 });

@@ -51,7 +51,8 @@ export class QuotaStorage implements Storage {
   setItem(name: string, value: string): void {
     const used = [...this.#items].reduce((total, [itemName, item]) => total + itemName.length + item.length, 0);
     const previous = this.#items.get(name);
-    const growth = String(name).length + String(value).length - (previous === undefined ? 0 : name.length + previous.length);
+    const growth =
+      String(name).length + String(value).length - (previous === undefined ? 0 : name.length + previous.length);
     if (used + growth > this.#quota) {
       throw new DOMException(`Setting the value of '${name}' exceeded the quota.`, 'QuotaExceededError');
     }

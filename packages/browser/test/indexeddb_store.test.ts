@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
 import { generate, IndexedDbCredentialStore, refresh } from '../src/index.js';
 import { KEY, NOW_MS, SECRET, verifyWithJose } from './helpers.js';
@@ -6,7 +6,12 @@ import { KEY, NOW_MS, SECRET, verifyWithJose } from './helpers.js';
 const clock = () => NOW_MS;
 
 /** Writes `value` under `key` straight into the store's credentials table, as other script could. */
-async function writeRaw(factory: IDBFactory, table: 'credentials' | 'tokens', key: string, value: unknown): Promise<void> {
+async function writeRaw(
+  factory: IDBFactory,
+  table: 'credentials' | 'tokens',
+  key: string,
+  value: unknown,
+): Promise<void> {
   const database = await new Promise<IDBDatabase>((resolve, reject) => {
     const request = factory.open('authtoken', 1);
     request.onsuccess = () => resolve(request.result);
@@ -81,6 +86,37 @@ describe('IndexedDbCredentialStore', () => {
     await store.delete(KEY);
     await expect(store.get(KEY)).resolves.toBeUndefined();
     await expect(store.getToken(KEY)).resolves.toBeUndefined();
+    store.close();
+  });
+
+  it('lets another tab delete the database', async () => {
+    const factory = new IDBFactory();
+    const store = new IndexedDbCredentialStore({ indexedDB: factory });
+    await store.set(KEY, SECRET);
+
+    // Deleting waits for every open connection to close, so this resolves only if the store
+    // closes its connection on versionchange.
+    await new Promise<void>((resolve, reject) => {
+      const request = factory.deleteDatabase('authtoken');
+      request.onsuccess = () => resolve();
+      request.onerror = () => reject(request.error);
+    });
+
+    await expect(store.get(KEY)).resolves.toBeUndefined();
+    await store.set(KEY, SECRET);
+    await expect(store.get(KEY)).resolves.toMatchObject({ type: 'secret' });
+    store.close();
+  });
+
+  it('reopens after close', async () => {
+    const factory = new IDBFactory();
+    const store = new IndexedDbCredentialStore({ indexedDB: factory });
+    await store.set(KEY, SECRET);
+    const open = vi.spyOn(factory, 'open');
+
+    store.close();
+    await expect(store.get(KEY)).resolves.toMatchObject({ type: 'secret' });
+    expect(open).toHaveBeenCalledTimes(1);
     store.close();
   });
 
@@ -166,7 +202,11 @@ describe('IndexedDbCredentialStore', () => {
   });
 
   it('rejects invalid options', () => {
-    expect(() => new IndexedDbCredentialStore({ databaseName: '' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }));
-    expect(() => new IndexedDbCredentialStore({ openTimeout: 0 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }));
+    expect(() => new IndexedDbCredentialStore({ databaseName: '' })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
+    );
+    expect(() => new IndexedDbCredentialStore({ openTimeout: 0 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
+    );
   });
 });

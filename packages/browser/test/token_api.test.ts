@@ -123,13 +123,17 @@ describe('verify', () => {
     const bytes = new TextEncoder().encode(SECRET);
     const cryptoKey = await crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
     await expect(verify(token, bytes, { clock })).resolves.toMatchObject({ iss: KEY });
-    await expect(verify(token, cryptoKey as CryptoKey & { type: 'secret' }, { clock })).resolves.toMatchObject({ iss: KEY });
+    await expect(verify(token, cryptoKey as CryptoKey & { type: 'secret' }, { clock })).resolves.toMatchObject({
+      iss: KEY,
+    });
   });
 
   it('rejects a CryptoKey of another algorithm', async () => {
     const token = await signWithJose({ iss: KEY, exp: NOW_SECONDS + 60 }, SECRET);
     const aesKey = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 128 }, false, ['encrypt']);
-    const error = await verify(token, aesKey as CryptoKey & { type: 'secret' }, { clock }).catch((caught: unknown) => caught);
+    const error = await verify(token, aesKey as CryptoKey & { type: 'secret' }, { clock }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(AuthTokenError);
     expect(error).toMatchObject({ code: 'ERR_INVALID_SECRET' });
     expect((error as Error).message).toContain('AES-GCM');
@@ -137,9 +141,13 @@ describe('verify', () => {
 
   it('rejects an HMAC CryptoKey without sign usage', async () => {
     const token = await signWithJose({ iss: KEY, exp: NOW_SECONDS + 60 }, SECRET);
-    const verifyOnly = await crypto.subtle.importKey('raw', new TextEncoder().encode(SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, [
-      'verify',
-    ]);
+    const verifyOnly = await crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(SECRET),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['verify'],
+    );
     await expect(verify(token, verifyOnly as CryptoKey & { type: 'secret' }, { clock })).rejects.toMatchObject({
       code: 'ERR_INVALID_SECRET',
     });
@@ -154,7 +162,10 @@ describe('verify', () => {
 describe('decode', () => {
   it('returns header and claims unverified', async () => {
     const token = await signWithJose({ iss: KEY, exp: 1 }, 'any-secret');
-    await expect(decode(token)).resolves.toEqual({ header: { alg: 'HS256', typ: 'JWT' }, claims: { iss: KEY, exp: 1 } });
+    await expect(decode(token)).resolves.toEqual({
+      header: { alg: 'HS256', typ: 'JWT' },
+      claims: { iss: KEY, exp: 1 },
+    });
   });
 });
 

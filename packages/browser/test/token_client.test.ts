@@ -49,9 +49,18 @@ function nextToken(client: TokenClient): Promise<string> {
 describe('TokenClient.getToken', () => {
   it('mints a token with the secret', async () => {
     const clock = manualClock();
-    const client = createClient({ key: KEY, secret: SECRET, store: new MemoryCredentialStore(), clock: clock.read, aud: 'telemetry' });
+    const client = createClient({
+      key: KEY,
+      secret: SECRET,
+      store: new MemoryCredentialStore(),
+      clock: clock.read,
+      aud: 'telemetry',
+    });
     const token = await client.getToken();
-    const expected = await signWithJose({ iss: KEY, iat: NOW_SECONDS, exp: NOW_SECONDS + 3600, aud: 'telemetry' }, SECRET);
+    const expected = await signWithJose(
+      { iss: KEY, iat: NOW_SECONDS, exp: NOW_SECONDS + 3600, aud: 'telemetry' },
+      SECRET,
+    );
     expect(token).toBe(expected);
   });
 
@@ -77,7 +86,13 @@ describe('TokenClient.getToken', () => {
 
   it('renews within the leeway before expiry', async () => {
     const clock = manualClock();
-    const client = createClient({ key: KEY, secret: SECRET, store: new MemoryCredentialStore(), clock: clock.read, leeway: 120 });
+    const client = createClient({
+      key: KEY,
+      secret: SECRET,
+      store: new MemoryCredentialStore(),
+      clock: clock.read,
+      leeway: 120,
+    });
     const first = await client.getToken();
     clock.advance((3600 - 121) * 1000);
     expect(await client.getToken()).toBe(first);
@@ -89,7 +104,13 @@ describe('TokenClient.getToken', () => {
 
   it('halves the leeway for short tokens', async () => {
     const clock = manualClock();
-    const client = createClient({ key: KEY, secret: SECRET, store: new MemoryCredentialStore(), clock: clock.read, ttl: 60 });
+    const client = createClient({
+      key: KEY,
+      secret: SECRET,
+      store: new MemoryCredentialStore(),
+      clock: clock.read,
+      ttl: 60,
+    });
     const first = await client.getToken();
     clock.advance(29_000);
     expect(await client.getToken()).toBe(first);
@@ -100,7 +121,12 @@ describe('TokenClient.getToken', () => {
   it('refreshes without the secret after a reload', async () => {
     const factory = new IDBFactory();
     const clock = manualClock();
-    const beforeReload = createClient({ key: KEY, secret: SECRET, store: new IndexedDbCredentialStore({ indexedDB: factory }), clock: clock.read });
+    const beforeReload = createClient({
+      key: KEY,
+      secret: SECRET,
+      store: new IndexedDbCredentialStore({ indexedDB: factory }),
+      clock: clock.read,
+    });
     const first = await beforeReload.getToken();
     beforeReload.close();
 
@@ -111,7 +137,10 @@ describe('TokenClient.getToken', () => {
     clock.advance(3_600_000);
     const renewed = await afterReload.getToken();
     expect(renewed).not.toBe(first);
-    await expect(verifyWithJose(renewed, SECRET, clock.read())).resolves.toMatchObject({ iss: KEY, iat: NOW_SECONDS + 3600 });
+    await expect(verifyWithJose(renewed, SECRET, clock.read())).resolves.toMatchObject({
+      iss: KEY,
+      iat: NOW_SECONDS + 3600,
+    });
     await expect(store.getToken(KEY)).resolves.toBe(renewed);
     store.close();
   });
@@ -180,7 +209,12 @@ describe('TokenClient listeners', () => {
   });
 
   it('reports a throwing listener to onError', async () => {
-    const client = createClient({ key: KEY, secret: SECRET, store: new MemoryCredentialStore(), clock: manualClock().read });
+    const client = createClient({
+      key: KEY,
+      secret: SECRET,
+      store: new MemoryCredentialStore(),
+      clock: manualClock().read,
+    });
     const failure = new Error('listener failed');
     const errors: unknown[] = [];
     client.onTokenChange(() => {
@@ -194,14 +228,22 @@ describe('TokenClient listeners', () => {
 
   it('rejects a listener that is no function', () => {
     const client = createClient({ key: KEY, secret: SECRET });
-    expect(() => client.onTokenChange('x' as unknown as () => void)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }));
+    expect(() => client.onTokenChange('x' as unknown as () => void)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
+    );
   });
 });
 
 describe('TokenClient background refresh', () => {
   it('renews when the token falls due', async () => {
     vi.useFakeTimers({ now: NOW_MS, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    const client = createClient({ key: KEY, secret: SECRET, store: new MemoryCredentialStore(), ttl: 600, backgroundRefresh: true });
+    const client = createClient({
+      key: KEY,
+      secret: SECRET,
+      store: new MemoryCredentialStore(),
+      ttl: 600,
+      backgroundRefresh: true,
+    });
     const first = await client.getToken();
     const renewed = nextToken(client);
 
@@ -284,12 +326,20 @@ describe('TokenClient across tabs', () => {
 describe('TokenClient options', () => {
   it('rejects invalid options', () => {
     expect(() => createClient({ key: '' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_KEY' }));
-    expect(() => createClient({ key: KEY, secret: '' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_SECRET' }));
-    expect(() => createClient({ key: KEY, leeway: -1 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }));
-    expect(() => createClient({ key: KEY, leeway: 1.5 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }));
+    expect(() => createClient({ key: KEY, secret: '' })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_SECRET' }),
+    );
+    expect(() => createClient({ key: KEY, leeway: -1 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
+    );
+    expect(() => createClient({ key: KEY, leeway: 1.5 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
+    );
     expect(() => createClient({ key: KEY, store: {} as MemoryCredentialStore })).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
     );
-    expect(() => createClient({ key: KEY, clock: 5 as unknown as () => number })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }));
+    expect(() => createClient({ key: KEY, clock: 5 as unknown as () => number })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
+    );
   });
 });

@@ -80,13 +80,17 @@ describe('WebStorageCredentialStore', () => {
   it('reports a record of another version as corrupt', () => {
     const storage = new QuotaStorage();
     storage.setItem(`authtoken:credential:${KEY}`, JSON.stringify({ v: 2, secret: SECRET }));
-    expect(captureError(() => new WebStorageCredentialStore({ storage }).get(KEY))).toMatchObject({ code: 'ERR_STORE_CORRUPT' });
+    expect(captureError(() => new WebStorageCredentialStore({ storage }).get(KEY))).toMatchObject({
+      code: 'ERR_STORE_CORRUPT',
+    });
   });
 
   it('reports a record without secret as corrupt', () => {
     const storage = new QuotaStorage();
     storage.setItem(`authtoken:credential:${KEY}`, JSON.stringify({ v: 1, secret: '' }));
-    expect(captureError(() => new WebStorageCredentialStore({ storage }).get(KEY))).toMatchObject({ code: 'ERR_STORE_CORRUPT' });
+    expect(captureError(() => new WebStorageCredentialStore({ storage }).get(KEY))).toMatchObject({
+      code: 'ERR_STORE_CORRUPT',
+    });
   });
 
   it('reports a missing storage area as unavailable', () => {
@@ -122,9 +126,11 @@ describe('WebStorageCredentialStore', () => {
   });
 
   it('rejects invalid options', () => {
-    expect(captureError(() => new WebStorageCredentialStore({ storage: 'indexedDB' as 'localStorage' }))).toMatchObject({
-      code: 'ERR_INVALID_OPTION',
-    });
+    expect(captureError(() => new WebStorageCredentialStore({ storage: 'indexedDB' as 'localStorage' }))).toMatchObject(
+      {
+        code: 'ERR_INVALID_OPTION',
+      },
+    );
     expect(captureError(() => new WebStorageCredentialStore({ prefix: 5 as unknown as string }))).toMatchObject({
       code: 'ERR_INVALID_OPTION',
     });

@@ -81,7 +81,10 @@ export class IndexedDbCredentialStore implements CredentialStore, TokenCache {
     return checkRecord(record, key);
   }
 
-  /** Imports `secret` as a non-extractable signing key and stores the key, never the text. */
+  /**
+   * Imports `secret` as a non-extractable signing key and stores the key, never the text. The
+   * latest token for `key` is removed, because the old secret signed it.
+   */
   async set(key: string, secret: string): Promise<void> {
     const action = `write the credential for key ${JSON.stringify(key)}`;
     let secretKey: CryptoKey;
@@ -112,6 +115,7 @@ export class IndexedDbCredentialStore implements CredentialStore, TokenCache {
     });
   }
 
+  /** Resolves to the latest token stored for `key`, or `undefined`. */
   async getToken(key: string): Promise<string | undefined> {
     const token = await this.#run<unknown>('readonly', `read the token for key ${JSON.stringify(key)}`, (transaction) =>
       transaction.objectStore(TOKENS).get(key),
@@ -123,6 +127,7 @@ export class IndexedDbCredentialStore implements CredentialStore, TokenCache {
     );
   }
 
+  /** Stores `token` as the latest token for `key`. */
   async setToken(key: string, token: string): Promise<void> {
     await this.#run('readwrite', `write the token for key ${JSON.stringify(key)}`, (transaction) => {
       transaction.objectStore(TOKENS).put(token, key);
@@ -148,15 +153,19 @@ export class IndexedDbCredentialStore implements CredentialStore, TokenCache {
     action: string,
     body: (transaction: IDBTransaction) => IDBRequest | void,
   ): Promise<T> {
-    const database = await this.#database(action);
     let transaction: IDBTransaction;
     try {
-      transaction = database.transaction([CREDENTIALS, TOKENS], mode);
+      transaction = (await this.#database(action)).transaction([CREDENTIALS, TOKENS], mode);
     } catch (cause) {
-      // The connection closed after it opened, for example because another tab upgraded the
-      // database. Dropping it makes the next call open a new one.
+      if ((cause as { name?: unknown } | null)?.name !== 'InvalidStateError') throw storeError(BACKEND, action, cause);
+      // The connection closed after it opened, for example because another tab deleted the
+      // database. One retry on a new connection covers that.
       this.#connection = undefined;
-      throw storeError(BACKEND, action, cause);
+      try {
+        transaction = (await this.#database(action)).transaction([CREDENTIALS, TOKENS], mode);
+      } catch (retryCause) {
+        throw storeError(BACKEND, action, retryCause);
+      }
     }
 
     return new Promise<T>((resolve, reject) => {

@@ -66,12 +66,14 @@ export class WebStorageCredentialStore implements SyncCredentialStore, TokenCach
     this.#label = typeof area === 'string' ? area : 'Web Storage';
   }
 
+  /** Returns the stored secret text for `key`, or `undefined`. */
   get(key: string): string | undefined {
     const item = this.#read(`${this.#prefix}credential:${key}`, `read the credential for key ${JSON.stringify(key)}`);
     if (item === null) return undefined;
     return parseCredential(item, this.#label, key);
   }
 
+  /** Stores `secret` for `key` and removes the latest token, which the old secret signed. */
   set(key: string, secret: string): void {
     const value: StoredCredential = { v: FORMAT_VERSION, secret };
     const action = `write the credential for key ${JSON.stringify(key)}`;
@@ -85,6 +87,7 @@ export class WebStorageCredentialStore implements SyncCredentialStore, TokenCach
     }
   }
 
+  /** Removes the credential and the latest token for `key`. */
   delete(key: string): void {
     const action = `delete the credential for key ${JSON.stringify(key)}`;
     const storage = this.#storage(action);
@@ -96,10 +99,12 @@ export class WebStorageCredentialStore implements SyncCredentialStore, TokenCach
     }
   }
 
+  /** Returns the latest token stored for `key`, or `undefined`. */
   getToken(key: string): string | undefined {
     return this.#read(`${this.#prefix}token:${key}`, `read the token for key ${JSON.stringify(key)}`) ?? undefined;
   }
 
+  /** Stores `token` as the latest token for `key`. */
   setToken(key: string, token: string): void {
     const action = `write the token for key ${JSON.stringify(key)}`;
     const storage = this.#storage(action);

@@ -94,11 +94,20 @@ describe.runIf(runSuite)('Chromium', () => {
   it('generates, survives a reload and refreshes', async () => {
     const page = await openHarness();
     await page.evaluate((now) => window.harness.setNow(now), NOW_MS);
-    const first = await page.evaluate(({ key, secret }) => window.harness.startClient(key, secret), { key: KEY, secret: SECRET });
+    const first = await page.evaluate(({ key, secret }) => window.harness.startClient(key, secret), {
+      key: KEY,
+      secret: SECRET,
+    });
     expect(first).toBe(await joseToken(NOW_MS));
 
     const storedKey = await page.evaluate((key) => window.harness.inspectStoredKey(key), KEY);
-    expect(storedKey).toEqual({ type: 'secret', extractable: false, algorithm: 'HMAC', usages: ['sign'], exportable: false });
+    expect(storedKey).toEqual({
+      type: 'secret',
+      extractable: false,
+      algorithm: 'HMAC',
+      usages: ['sign'],
+      exportable: false,
+    });
 
     await page.reload();
     await page.waitForFunction(() => window.harness !== undefined);
@@ -110,7 +119,10 @@ describe.runIf(runSuite)('Chromium', () => {
     await page.evaluate((now) => window.harness.setNow(now), later);
     const refreshed = await page.evaluate(() => window.harness.getToken());
     expect(refreshed).toBe(await joseToken(later));
-    await expect(verifyWithJose(refreshed, SECRET, later)).resolves.toMatchObject({ iss: KEY, iat: NOW_SECONDS + 3600 });
+    await expect(verifyWithJose(refreshed, SECRET, later)).resolves.toMatchObject({
+      iss: KEY,
+      iat: NOW_SECONDS + 3600,
+    });
     await page.close();
   });
 
@@ -118,9 +130,17 @@ describe.runIf(runSuite)('Chromium', () => {
   async function renewInTwoTabs(key: string, crossTab: boolean) {
     const tabs = [await openHarness(), await openHarness()];
     for (const tab of tabs) await tab.evaluate((now) => window.harness.setNow(now), NOW_MS);
-    const seeded = await tabs[0]!.evaluate(({ key, secret }) => window.harness.seed(key, secret), { key, secret: SECRET });
+    const seeded = await tabs[0]!.evaluate(({ key, secret }) => window.harness.seed(key, secret), {
+      key,
+      secret: SECRET,
+    });
     for (const tab of tabs) {
-      expect(await tab.evaluate(({ key, crossTab }) => window.harness.startClient(key, undefined, crossTab), { key, crossTab })).toBe(seeded);
+      expect(
+        await tab.evaluate(({ key, crossTab }) => window.harness.startClient(key, undefined, crossTab), {
+          key,
+          crossTab,
+        }),
+      ).toBe(seeded);
       await tab.evaluate((now) => window.harness.setNow(now), NOW_MS + 3_600_000);
       await tab.evaluate(() => window.harness.setReadDelay(300));
     }
@@ -165,7 +185,10 @@ describe.runIf(runSuite)('Chromium', () => {
 
   it('reports a full localStorage', async () => {
     const page = await openHarness();
-    const code = await page.evaluate(({ key, secret }) => window.harness.fillLocalStorageAndStore(key, secret), { key: KEY, secret: SECRET });
+    const code = await page.evaluate(({ key, secret }) => window.harness.fillLocalStorageAndStore(key, secret), {
+      key: KEY,
+      secret: SECRET,
+    });
     expect(code).toBe('ERR_STORE_QUOTA_EXCEEDED');
     await page.close();
   });
@@ -173,12 +196,17 @@ describe.runIf(runSuite)('Chromium', () => {
   it('runs the classic script synchronously', async () => {
     const page = await session.context.newPage();
     await page.goto(`${server.origin}/classic.html`);
-    const config = await page.evaluate(() => (window as unknown as { config: { authToken: unknown; refreshed: unknown } }).config);
+    const config = await page.evaluate(
+      () => (window as unknown as { config: { authToken: unknown; refreshed: unknown } }).config,
+    );
     expect(typeof config.authToken).toBe('string');
     expect(typeof config.refreshed).toBe('string');
     await expect(verifyWithJose(config.authToken as string, SECRET, Date.now())).resolves.toMatchObject({ iss: KEY });
 
-    const token = await page.evaluate((now) => (window as unknown as { classicGenerate(now: number): string }).classicGenerate(now), NOW_MS);
+    const token = await page.evaluate(
+      (now) => (window as unknown as { classicGenerate(now: number): string }).classicGenerate(now),
+      NOW_MS,
+    );
     expect(token).toBe(await joseToken(NOW_MS));
     await page.close();
   });
@@ -201,7 +229,11 @@ describe.runIf(runSuite)('Chromium', () => {
     await page.waitForFunction(() => 'viteGenerate' in window);
     const token = await page.evaluate(
       ({ key, secret, now }) =>
-        (window as unknown as { viteGenerate(key: string, secret: string, now: number): Promise<string> }).viteGenerate(key, secret, now),
+        (window as unknown as { viteGenerate(key: string, secret: string, now: number): Promise<string> }).viteGenerate(
+          key,
+          secret,
+          now,
+        ),
       { key: KEY, secret: SECRET, now: NOW_MS },
     );
     expect(token).toBe(await joseToken(NOW_MS));

@@ -40,7 +40,10 @@ const CONTENT_TYPES: Record<string, string> = {
 function findPackageDir(start: string): string {
   for (let folder = start; ; folder = dirname(folder)) {
     const manifest = join(folder, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === '@authtoken/browser') {
+    if (
+      existsSync(manifest) &&
+      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === '@authtoken/browser'
+    ) {
       return folder;
     }
     if (dirname(folder) === folder) throw new Error(`no @authtoken/browser package.json above ${start}`);
@@ -92,7 +95,10 @@ export interface PageServer {
  * `folders` maps path prefixes to folders whose files are served as they are. Loopback is a
  * secure context, so pages get WebCrypto without TLS.
  */
-export async function startPageServer(routes: Record<string, string>, folders: Record<string, string>): Promise<PageServer> {
+export async function startPageServer(
+  routes: Record<string, string>,
+  folders: Record<string, string>,
+): Promise<PageServer> {
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
     void respond(path, routes, folders).then(
@@ -132,7 +138,11 @@ async function respond(
     // Serve nothing outside the folder, whatever the path contains.
     if (!file.startsWith(folder)) break;
     if (!existsSync(file)) break;
-    return { status: 200, body: await readFile(file), type: CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' };
+    return {
+      status: 200,
+      body: await readFile(file),
+      type: CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    };
   }
   return { status: 404, body: `not found: ${path}`, type: 'text/plain' };
 }

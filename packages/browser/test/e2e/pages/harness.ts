@@ -74,7 +74,13 @@ const harness = {
     } catch {
       exportable = false;
     }
-    return { type: stored.type, extractable: stored.extractable, algorithm: stored.algorithm.name, usages: stored.usages, exportable };
+    return {
+      type: stored.type,
+      extractable: stored.extractable,
+      algorithm: stored.algorithm.name,
+      usages: stored.usages,
+      exportable,
+    };
   },
 
   /** Runs every shared bad-input case and returns the code each failed with. */
