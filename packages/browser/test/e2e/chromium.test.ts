@@ -54,6 +54,7 @@ describe.runIf(runSuite)('Chromium', () => {
   beforeAll(async () => {
     const nodeModules = await linkPackageForBundlers();
     const harness = await bundlePage(join(PACKAGE_DIR, 'test/e2e/pages/harness.ts'), nodeModules);
+    const sandboxProbe = await bundlePage(join(PACKAGE_DIR, 'test/e2e/pages/sandbox_probe.ts'), nodeModules);
 
     const viteRoot = join(PAGES_DIR, 'vite-app');
     await mkdir(viteRoot, { recursive: true });
@@ -73,6 +74,9 @@ describe.runIf(runSuite)('Chromium', () => {
         '/harness.js': harness,
         '/classic.html': CLASSIC_PAGE,
         '/module.html': MODULE_PAGE,
+        '/sandbox-host.html': '<!doctype html><iframe sandbox="allow-scripts" src="/sandboxed.html"></iframe>',
+        '/sandboxed.html': '<!doctype html><script type="module" src="/sandbox_probe.js"></script>',
+        '/sandbox_probe.js': sandboxProbe,
       },
       { '/dist/': join(PACKAGE_DIR, 'dist'), '/vite/': join(viteRoot, 'dist') },
     );
@@ -190,6 +194,21 @@ describe.runIf(runSuite)('Chromium', () => {
       secret: SECRET,
     });
     expect(code).toBe('ERR_STORE_QUOTA_EXCEEDED');
+    await page.close();
+  });
+
+  it('reports blocked storage as unavailable', async () => {
+    const page = await session.context.newPage();
+    await page.goto(`${server.origin}/sandbox-host.html`);
+    const frame = page.frames().find((candidate) => candidate.url().endsWith('/sandboxed.html'));
+    expect(frame).toBeDefined();
+    await frame!.waitForFunction(() => window.probe !== undefined);
+    const probe = await frame!.evaluate(() => window.probe);
+    expect(probe).toEqual({
+      indexedDB: 'ERR_STORE_UNAVAILABLE',
+      localStorage: 'ERR_STORE_UNAVAILABLE',
+      sessionStorage: 'ERR_STORE_UNAVAILABLE',
+    });
     await page.close();
   });
 

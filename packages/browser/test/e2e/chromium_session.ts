@@ -103,7 +103,12 @@ export async function startPageServer(
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
     void respond(path, routes, folders).then(
       ({ status, body, type }) => {
-        response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+        // Sandboxed iframes have an opaque origin, so their module scripts load only with CORS.
+        response.writeHead(status, {
+          'content-type': type,
+          'cache-control': 'no-store',
+          'access-control-allow-origin': '*',
+        });
         response.end(body);
       },
       (error: unknown) => {
