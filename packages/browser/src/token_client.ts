@@ -250,7 +250,7 @@ export class TokenClient {
     if (claims.iss !== this.#key) {
       throw new AuthTokenError(
         'ERR_ISSUER_MISMATCH',
-        `stored token has issuer ${JSON.stringify(claims.iss ?? null)}, not the client's key ${JSON.stringify(this.#key)}`,
+        `token has issuer ${JSON.stringify(claims.iss ?? null)}, not the client's key ${JSON.stringify(this.#key)}`,
         { claim: 'iss' },
       );
     }
