@@ -1,4 +1,4 @@
-/** Source of the current time in milliseconds since the epoch; tests pass a fake one. */
+/** Source of the current time in milliseconds since the epoch. Tests pass a fake one. */
 export interface Clock {
   now(): number;
 }

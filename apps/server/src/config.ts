@@ -6,15 +6,15 @@ import { normalizeEmail } from './auth/email.js';
 
 /**
  * Server configuration, read once at start from `AUTHTOKEN_*` environment
- * variables. This module is the only place that reads `process.env`; the rest
+ * variables. This module is the only place that reads `process.env`, and the rest
  * of the server receives a `Config` value.
  */
 export interface Config {
   host: string;
   port: number;
-  /** Absolute path of the folder that holds the SQLite file. */
+  /** Absolute path of the folder that contains the SQLite file. */
   dataDir: string;
-  /** `postgres://` URL; when set, PostgreSQL is used instead of SQLite. */
+  /** `postgres://` URL. When set, PostgreSQL is used instead of SQLite. */
   databaseUrl: string | undefined;
   logLevel: LogLevel;
   adminEmail: string | undefined;
@@ -34,7 +34,7 @@ export interface Config {
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** Raised when an environment variable has an invalid value; the message names each one and the fix. */
+/** Raised when environment variables have invalid values. The message names each one and the fix. */
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
 

@@ -10,7 +10,7 @@ import type { Config } from './config.js';
 import type { DatabaseKind } from './db/index.js';
 import type { Database } from './db/schema.js';
 
-/** Long-lived parts every procedure may use; built once per server. */
+/** Long-lived parts that every procedure may use, built once per server. */
 export interface Services {
   db: Kysely<Database>;
   databaseKind: DatabaseKind;

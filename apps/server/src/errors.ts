@@ -36,7 +36,7 @@ function isIssueList(value: unknown): value is readonly Issue[] {
 /**
  * Extracts field errors from a validation failure. tRPC wraps a rejected
  * input in a BAD_REQUEST whose cause carries the schema's `issues` (a
- * `ZodError` or tRPC's `StandardSchemaV1Error`); returns undefined for any
+ * `ZodError` or tRPC's `StandardSchemaV1Error`). Returns undefined for any
  * other error.
  */
 export function fieldErrorsOf(error: TRPCError): FieldError[] | undefined {

@@ -29,7 +29,7 @@ export const REDACTED_PATHS = [
 /**
  * Creates the JSON logger used by Fastify and the server.
  *
- * @param destination where the JSON lines go; stdout when omitted. Tests pass
+ * @param destination where the JSON lines go, stdout when omitted. Tests pass
  *   a stream to capture every line.
  */
 export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {

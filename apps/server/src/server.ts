@@ -23,7 +23,7 @@ const CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
 
 export interface ServerOptions {
   config: Config;
-  /** JSON logger; one writing to stdout at `config.logLevel` when omitted. */
+  /** JSON logger. When omitted, one writing to stdout at `config.logLevel` is created. */
   logger?: Logger;
   clock?: Clock;
 }
@@ -31,9 +31,9 @@ export interface ServerOptions {
 export interface AuthTokenServer {
   app: FastifyInstance;
   database: DatabaseHandle;
-  /** What the start-up did about the first admin; holds the one-time password when one was generated. */
+  /** Outcome of the first-admin check at start, with the one-time password when one was generated. */
   firstAdmin: FirstAdminResult;
-  /** Starts listening on the configured host and port; resolves to the base URL. */
+  /** Starts listening on the configured host and port, and resolves to the base URL. */
   start(): Promise<string>;
   /** Stops accepting connections, waits for in-flight requests, then closes the database. Safe to call twice. */
   stop(): Promise<void>;
@@ -80,8 +80,8 @@ export async function createServer(options: ServerOptions): Promise<AuthTokenSer
   let stopped: Promise<void> | undefined;
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  // While closing, Fastify answers requests on open connections with 503
-  // itself (`return503OnClosing`), so load balancers stop sending traffic.
+  // While closing, Fastify itself replies 503 to requests on open
+  // connections (`return503OnClosing`), so load balancers stop sending traffic.
   app.get('/readyz', async (request, reply) => {
     try {
       await pingDatabase(database.db);

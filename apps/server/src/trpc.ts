@@ -31,7 +31,7 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const publicProcedure = t.procedure;
 
-/** Requires a valid session; adds `user` and `session` to the context. */
+/** Requires a valid session and adds `user` and `session` to the context. */
 export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
   if (ctx.sessionToken === undefined) {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Not signed in; sign in first' });

@@ -27,7 +27,7 @@ export const newPasswordInput = z
   .max(MAX_PASSWORD_LENGTH, { message: `Password must have at most ${MAX_PASSWORD_LENGTH} characters` })
   .refine((password) => password.trim().length > 0, { message: 'Password must not be only white space' });
 
-/** A password presented at sign-in; the length policy is not applied, so older accounts can still sign in. */
+/** Password presented at sign-in. The length policy is not applied, so older accounts can still sign in. */
 export const presentedPasswordInput = z
   .string({ message: 'Password must be a string' })
   .min(1, { message: 'Password is required' })
@@ -40,9 +40,9 @@ export const nameInput = z
   .max(MAX_NAME_LENGTH, { message: `Name must have at most ${MAX_NAME_LENGTH} characters` });
 
 /**
- * How the new session token is delivered: `cookie` sets an HttpOnly cookie
- * and keeps the token out of the response body (browsers); `bearer` returns
- * it in the body for an `Authorization: Bearer` header (scripts).
+ * Delivery of the new session token. `cookie` (for browsers) sets an
+ * HttpOnly cookie and keeps the token out of the response body. `bearer`
+ * (for scripts) returns it in the body for an `Authorization: Bearer` header.
  */
 export const sessionDeliveryInput = z
   .enum(['cookie', 'bearer'], { message: 'Session must be "cookie" or "bearer"' })

@@ -135,8 +135,8 @@ describe.each(databaseTargets())('accounts and sessions on $name', (target) => {
 
     const known = await median(() => email);
     const unknown = await median((round) => `ghost${round}-${counter}@example.com`);
-    // Both paths run one Argon2 verification (tens of milliseconds); without
-    // the dummy verification the unknown email would answer in about 1 ms.
+    // Both paths run one Argon2 verification of tens of milliseconds. Without
+    // the dummy verification, an unknown email would fail in about 1 ms.
     expect(unknown).toBeGreaterThan(known * 0.5);
     expect(unknown).toBeLessThan(known * 2);
   });
@@ -174,7 +174,7 @@ describe.each(databaseTargets())('accounts and sessions on $name', (target) => {
     expect(error.data?.code).toBe('UNAUTHORIZED');
     const again = await expectTRPCError(client.auth.signOut.mutate());
     expect(again.data?.code).toBe('UNAUTHORIZED');
-    // Only the session used for sign-out ends; the user's other session stays.
+    // Only the session used for sign-out ends, and the user's other session stays.
     expect((await running.client({ token: other.token ?? '' }).auth.me.query()).email).toBe(email);
   });
 

@@ -63,6 +63,31 @@ describe.each(databaseTargets())('HTTP surface on $name', (target) => {
     expect(body.error.data.code).toBe('NOT_FOUND');
   });
 
+  it('form-encodable content types are rejected', async () => {
+    // A cross-site HTML form can post text/plain without a CORS preflight, so
+    // procedures must not accept it as JSON.
+    const response = await fetch(`${running.url}/trpc/auth.signUp`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ email: 'form@example.com', name: 'Form', password: 'posted by a form' }),
+    });
+    expect(response.status).toBe(415);
+    const body = (await response.json()) as { error: { data: { code: string } } };
+    expect(body.error.data.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('unparsable content type is a plain 415', async () => {
+    const response = await fetch(`${running.url}/trpc/auth.signIn`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml' },
+      body: '<signIn/>',
+    });
+    expect(response.status).toBe(415);
+    expect(await response.json()).toEqual({ error: 'Unsupported Media Type' });
+    const logged = running.logs.entries().find((entry) => entry.msg === 'request rejected');
+    expect(logged?.status).toBe(415);
+  });
+
   it('internal error returns only an error id', async () => {
     // A table lost under a running server makes the next session insert fail
     // with an error no procedure expects.

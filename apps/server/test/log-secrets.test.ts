@@ -79,7 +79,7 @@ describe.each(databaseTargets())('log output of a full run on $name', (target) =
     await expectTRPCError(cookieClient.auth.me.query());
     await bearerClient.auth.signOut.mutate();
 
-    // An unexpected database error logs its cause; that cause must not carry
+    // An unexpected database error logs its cause, which must not carry
     // the password either.
     await database.exec('drop table sessions');
     await expectTRPCError(

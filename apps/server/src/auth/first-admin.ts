@@ -14,7 +14,7 @@ export type FirstAdminResult =
   | { status: 'exists'; email: string }
   /**
    * The admin was created now. `generatedPassword` is the one-time password
-   * when none was configured, else null; the caller prints it once and must
+   * when none was configured, else null. The caller prints it once and must
    * not log it.
    */
   | { status: 'created'; email: string; generatedPassword: string | null };
@@ -36,8 +36,8 @@ async function findAdminEmail(db: Kysely<Database>): Promise<string | undefined>
 
 /**
  * Creates the first admin account unless an admin exists. The email and
- * password come from the configuration; a missing password is replaced by a
- * random one (24 base64url characters, 144 bits) that is returned once.
+ * password come from the configuration. A missing password is replaced by a
+ * random one of 24 base64url characters (144 bits), which is returned once.
  */
 export async function ensureFirstAdmin(
   db: Kysely<Database>,

@@ -17,12 +17,12 @@ export const ARGON2_OPTIONS: Readonly<Options> = {
   outputLen: 32,
 };
 
-/** Hashes a password with Argon2id; returns the PHC string to store. */
+/** Hashes a password with Argon2id and returns the PHC string to store. */
 export function hashPassword(password: string): Promise<string> {
   return hash(password, ARGON2_OPTIONS);
 }
 
-/** Checks a password against a stored hash; a malformed hash counts as a mismatch. */
+/** Checks a password against a stored hash. A malformed hash counts as a mismatch. */
 export async function verifyPassword(storedHash: string, password: string): Promise<boolean> {
   try {
     return await verify(storedHash, password);
@@ -39,7 +39,7 @@ export async function verifyPassword(storedHash: string, password: string): Prom
 export class UnknownAccountVerifier {
   private readonly hashPromise = hashPassword(randomBytes(32).toString('base64url'));
 
-  /** Runs a full verification that always fails; resolves to false. */
+  /** Runs a full verification that always fails, and resolves to false. */
   async verify(password: string): Promise<false> {
     await verifyPassword(await this.hashPromise, password);
     return false;

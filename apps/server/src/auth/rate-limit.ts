@@ -8,7 +8,7 @@ export interface RateLimitDecision {
   allowed: boolean;
   /** Attempts counted in the current window, this one included. */
   attempts: number;
-  /** Seconds until the window resets; 0 when allowed. */
+  /** Seconds until the window resets, or 0 when allowed. */
   retryAfterSeconds: number;
 }
 
@@ -24,7 +24,7 @@ export class RateLimiter {
     private readonly clock: Clock,
   ) {}
 
-  /** Counts one attempt for `key` and tells whether it stays within `maxAttempts` per `windowSeconds`. */
+  /** Counts one attempt for `key` and returns whether it stays within `maxAttempts` per `windowSeconds`. */
   async consume(key: string, maxAttempts: number, windowSeconds: number): Promise<RateLimitDecision> {
     const now = this.clock.now();
     const windowMs = windowSeconds * 1000;
@@ -63,7 +63,7 @@ export class RateLimiter {
     await this.db.deleteFrom('rate_limits').where('key', '=', key).execute();
   }
 
-  /** Deletes windows older than `windowSeconds`; returns how many rows went. */
+  /** Deletes windows older than `windowSeconds` and returns how many rows were deleted. */
   async deleteExpired(windowSeconds: number): Promise<number> {
     const result = await this.db
       .deleteFrom('rate_limits')

@@ -13,7 +13,7 @@ export interface SessionPolicy {
   idleTimeoutSeconds: number;
 }
 
-/** Why a presented token does not open a session. */
+/** Reason a presented token does not open a session. */
 export type SessionRejection = 'unknown' | 'revoked' | 'expired' | 'idle';
 
 export type SessionLookup =
@@ -34,7 +34,7 @@ export function hashSessionToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-/** Inserts a session for a user; returns the session row and the token, which only the caller ever sees. */
+/** Inserts a session for a user and returns the row with the token. Only the hash of the token is stored. */
 export async function createSession(
   db: Kysely<Database>,
   userId: string,
@@ -109,7 +109,7 @@ export async function useSession(
   return { ok: true, session, user };
 }
 
-/** Marks a session revoked; its token stops working at once. */
+/** Marks a session revoked, so its token stops working at once. */
 export async function revokeSession(db: Kysely<Database>, sessionId: string, now: number): Promise<void> {
   await db
     .updateTable('sessions')

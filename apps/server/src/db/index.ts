@@ -12,7 +12,7 @@ export type DatabaseKind = 'sqlite' | 'postgres';
 export interface DatabaseHandle {
   db: Kysely<Database>;
   kind: DatabaseKind;
-  /** Where the data lives: the SQLite file path, or the PostgreSQL host and database without credentials. */
+  /** Data location for messages: the SQLite file path, or the PostgreSQL host and database without credentials. */
   location: string;
 }
 
@@ -27,7 +27,7 @@ const PG_INT8_OID = 20;
 /**
  * Opens the database the configuration selects: PostgreSQL when
  * `databaseUrl` is set, otherwise a SQLite file in `dataDir` (created with
- * its folder when missing). No query is sent yet; migrations run next.
+ * its folder when missing). No query is sent yet, because migrations run next.
  */
 export function openDatabase(options: { databaseUrl: string | undefined; dataDir: string }): DatabaseHandle {
   if (options.databaseUrl !== undefined) return openPostgres(options.databaseUrl);
@@ -49,8 +49,8 @@ function openSqlite(dataDir: string): DatabaseHandle {
 function openPostgres(connectionString: string): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString,
-    // BIGINT columns hold millisecond timestamps, which fit in a double;
-    // node-postgres returns them as strings unless told otherwise.
+    // BIGINT columns contain millisecond timestamps, which fit in a double,
+    // but node-postgres returns BIGINT as a string by default.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         oid === PG_INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
@@ -64,7 +64,7 @@ function openPostgres(connectionString: string): DatabaseHandle {
   };
 }
 
-/** Sends a trivial query; rejects when the database cannot be reached. */
+/** Sends a trivial query, and rejects when the database cannot be reached. */
 export async function pingDatabase(db: Kysely<Database>): Promise<void> {
   await sql`select 1`.execute(db);
 }

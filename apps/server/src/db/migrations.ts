@@ -5,7 +5,7 @@ import { SQLITE_BUSY_TIMEOUT_MS, type DatabaseKind } from './index.js';
 // Migrations are code, not files, so the built server carries them. Each one
 // uses only column types and statements that SQLite and PostgreSQL both
 // accept, so one list serves both databases. Names sort in the order they
-// run; never edit or rename one that has shipped, add a new one instead.
+// run. Never edit or rename one that has shipped, but add a new one instead.
 const migrations: Record<string, Migration> = {
   '0001_users_and_sessions': {
     async up(db: Kysely<unknown>) {
@@ -53,10 +53,10 @@ const provider: MigrationProvider = {
   getMigrations: async () => migrations,
 };
 
-/** Names of all migrations this build knows, in the order they run. */
+/** Names of all migrations in this build, in the order they run. */
 export const MIGRATION_NAMES = Object.keys(migrations).sort();
 
-/** Raised when a migration fails; the database keeps the migrations before it. */
+/** Raised when a migration fails. The database keeps the migrations applied before it. */
 export class MigrationError extends Error {
   readonly code = 'MIGRATION_FAILED';
 }

@@ -9,7 +9,7 @@ export type Role = (typeof ROLES)[number];
 
 export interface UsersTable {
   id: string;
-  /** Trimmed, lower-cased address; unique. */
+  /** Trimmed, lower-cased address, unique. */
   email: string;
   name: string;
   /** Argon2id hash in PHC string form. */
@@ -21,7 +21,7 @@ export interface UsersTable {
 
 export interface SessionsTable {
   id: string;
-  /** SHA-256 of the session token, hex; the token itself is never stored. */
+  /** SHA-256 of the session token in hex. The token itself is never stored. */
   token_hash: string;
   user_id: string;
   created_at: number;

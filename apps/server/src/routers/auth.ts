@@ -18,7 +18,7 @@ import {
   sessionDeliveryInput,
 } from '../validation.js';
 
-/** What sign-up and sign-in return. `token` is null when the session went into a cookie. */
+/** Result of sign-up and sign-in. `token` is null when the session token went into a cookie. */
 export interface SignedIn {
   user: PublicUser;
   token: string | null;
@@ -92,7 +92,7 @@ export const authRouter = router({
   /**
    * Signs in with email and password. A wrong password and an unknown email
    * return the same error after the same Argon2 work. Attempts count against
-   * the account and the client IP; a success clears the account's count and
+   * the account and the client IP. A success clears the account's count and
    * takes back its IP attempt.
    */
   signIn: publicProcedure

@@ -52,7 +52,7 @@ export const usersRouter = router({
     .mutation(async ({ ctx, input }) => {
       const updated = await ctx.db.transaction().execute(async (trx) => {
         // Locking the admin rows makes concurrent demotions on PostgreSQL
-        // wait for each other; SQLite runs one write transaction at a time.
+        // wait for each other. SQLite runs one write transaction at a time.
         let admins = trx.selectFrom('users').select('id').where('role', '=', 'admin');
         if (ctx.databaseKind === 'postgres') admins = admins.forUpdate();
         const adminIds = (await admins.execute()).map((row) => row.id);

@@ -8,7 +8,7 @@ import pg from 'pg';
 
 import { SQLITE_FILE_NAME } from '../../src/db/index.js';
 
-/** A database made for one test or test file; `drop` removes it with all its data. */
+/** Database made for one test or test file. `drop` removes it with all its data. */
 export interface TestDatabase {
   /** Values for the AUTHTOKEN_DATA_DIR and AUTHTOKEN_DATABASE_URL variables. */
   env: { AUTHTOKEN_DATA_DIR: string; AUTHTOKEN_DATABASE_URL?: string };
@@ -77,9 +77,10 @@ async function createPostgresDatabase(baseUrl: string): Promise<TestDatabase> {
 }
 
 /**
- * The databases every persistence and API test runs against: SQLite always,
- * PostgreSQL when AUTHTOKEN_TEST_POSTGRES_URL is set. On CI (CI=true) a
- * missing URL makes the PostgreSQL tests fail instead of vanishing.
+ * Lists the databases every persistence and API test runs against: SQLite
+ * always, and PostgreSQL when AUTHTOKEN_TEST_POSTGRES_URL is set. On CI
+ * (CI=true) a missing URL makes the PostgreSQL tests fail instead of
+ * vanishing.
  */
 export function databaseTargets(): DatabaseTarget[] {
   const targets: DatabaseTarget[] = [{ name: 'sqlite', create: createSqliteDatabase }];

@@ -40,8 +40,8 @@ export const TEST_ADMIN = { email: 'root@example.com', password: 'admin-password
 
 /**
  * Starts a server on 127.0.0.1 with an OS-chosen port over `database`,
- * capturing its logs. `env` adds or overrides AUTHTOKEN_* variables; the
- * first admin is TEST_ADMIN unless `env` says otherwise.
+ * capturing its logs. `env` adds or overrides AUTHTOKEN_* variables, and the
+ * first admin is TEST_ADMIN unless `env` sets other admin variables.
  */
 export async function startTestServer(
   database: TestDatabase,
