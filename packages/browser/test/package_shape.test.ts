@@ -42,6 +42,15 @@ describe('package shape', () => {
     expect(output).not.toContain('localStorage');
   });
 
+  it('drops verify when only generate and refresh are used', async () => {
+    const output = await bundle(
+      `import { generate, refresh } from '@authtoken/browser'; globalThis.keep = [generate, refresh];`,
+    );
+    expect(output).toContain('importKey');
+    expect(output).not.toContain('requiredClaims');
+    expect(output).not.toContain('clockTolerance');
+  });
+
   it('loads from CommonJS', () => {
     const loaded = require(`${packageDir}dist/index.cjs`) as Record<string, unknown>;
     expect(typeof loaded['generate']).toBe('function');

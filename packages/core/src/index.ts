@@ -1,5 +1,9 @@
 export { createTokenApi } from './create_api.js';
-export type { AsyncTokenApi, SyncTokenApi } from './create_api.js';
+export { createGenerate } from './generate.js';
+export { createRefresh } from './refresh.js';
+export { createVerify } from './verify.js';
+export { createDecode } from './decode.js';
+export type { AsyncTokenApi, SyncTokenApi } from './api_types.js';
 export { AuthTokenError, ERROR_CODES, isAuthTokenError } from './errors.js';
 export type { AuthTokenErrorCode, AuthTokenErrorOptions } from './errors.js';
 export { MemoryCredentialStore } from './memory_store.js';
