@@ -8,12 +8,16 @@ const HMAC_SHA256 = { name: 'HMAC', hash: 'SHA-256' } as const;
 const MAX_CACHED_KEYS = 64;
 const keyCache = new Map<string, Promise<CryptoKey>>();
 
-/** Returns `crypto.subtle`, which browsers expose only in secure contexts (https or localhost). */
+/**
+ * Returns `crypto.subtle`, which browsers expose only in secure contexts (https or localhost).
+ *
+ * @throws {AuthTokenError} `ERR_CRYPTO_UNAVAILABLE` when it is missing.
+ */
 export function subtleCrypto(): SubtleCrypto {
   const subtle = globalThis.crypto?.subtle as SubtleCrypto | undefined;
   if (subtle === undefined) {
-    // NOTE: core has no error code for a missing platform primitive, so this is a TypeError.
-    throw new TypeError(
+    throw new AuthTokenError(
+      'ERR_CRYPTO_UNAVAILABLE',
       'WebCrypto (crypto.subtle) is not available: browsers expose it only on https pages and localhost; serve the page over https or use the classic build',
     );
   }

@@ -73,8 +73,21 @@ describe('generate', () => {
   it('rejects without WebCrypto', async () => {
     vi.stubGlobal('crypto', {});
     const result = generate(KEY, 'secret-without-webcrypto', { clock, store: false });
-    await expect(result).rejects.toThrow(TypeError);
+    await expect(result).rejects.toBeInstanceOf(AuthTokenError);
+    await expect(result).rejects.toMatchObject({ code: 'ERR_CRYPTO_UNAVAILABLE' });
     await expect(result).rejects.toThrow(/crypto\.subtle.*https/);
+  });
+
+  it('reports missing WebCrypto from every function', async () => {
+    const store = new MemoryCredentialStore();
+    const token = await generate(KEY, SECRET, { clock, store });
+    vi.stubGlobal('crypto', {});
+    const unavailable = { code: 'ERR_CRYPTO_UNAVAILABLE' };
+    await expect(refresh(token, { clock, store })).rejects.toMatchObject(unavailable);
+    await expect(verify(token, SECRET, { clock })).rejects.toMatchObject(unavailable);
+    await expect(verify(token, new TextEncoder().encode(SECRET), { clock })).rejects.toMatchObject(unavailable);
+    const indexedDbStore = new IndexedDbCredentialStore({ indexedDB: new IDBFactory() });
+    await expect(indexedDbStore.set(KEY, SECRET)).rejects.toMatchObject(unavailable);
   });
 });
 

@@ -42,6 +42,9 @@ export const ERROR_CODES = [
   'ERR_STORE_UNAVAILABLE',
   'ERR_STORE_QUOTA_EXCEEDED',
   'ERR_STORE_ASYNC',
+
+  // Platform.
+  'ERR_CRYPTO_UNAVAILABLE',
 ] as const;
 
 /** Union of every code an {@link AuthTokenError} can carry; narrow on it with `switch`. */

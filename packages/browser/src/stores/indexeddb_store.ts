@@ -91,6 +91,8 @@ export class IndexedDbCredentialStore implements CredentialStore, TokenCache {
     try {
       secretKey = await importHmacKey(secret);
     } catch (cause) {
+      // A missing WebCrypto keeps its own code, ERR_CRYPTO_UNAVAILABLE.
+      if (cause instanceof AuthTokenError) throw cause;
       throw new AuthTokenError(
         'ERR_STORE_UNAVAILABLE',
         `${BACKEND} store failed to ${action}: WebCrypto could not import the secret as a key`,
