@@ -22,6 +22,10 @@ const t = initTRPC.context<Context>().create({
       if (fields !== null) {
         const paths = [...new Set(fields.map((field) => field.path || '(input)'))];
         message = `Invalid input: ${paths.join(', ')}`;
+      } else if (error.cause instanceof SyntaxError) {
+        // V8's JSON.parse message quotes the start of the input, which may
+        // be a password, so it is replaced.
+        message = 'Request input is not valid JSON; send a JSON object';
       }
     }
     return { ...shape, message, data: { ...data, fields, errorId } };

@@ -108,6 +108,15 @@ describe.each(databaseTargets())('HTTP surface on $name', (target) => {
     expect(JSON.stringify(logged?.err)).toMatch(/sessions/);
   });
 
+  it('malformed stored hash is an internal error', async () => {
+    await database.exec(`update users set password_hash = 'not-a-phc-string' where email = '${TEST_ADMIN.email}'`);
+
+    const error = await expectTRPCError(running.client().auth.signIn.mutate(TEST_ADMIN));
+    expect(error.data?.code).toBe('INTERNAL_SERVER_ERROR');
+    const logged = running.logs.entries().find((entry) => entry.errorId === error.data?.errorId);
+    expect(logged?.msg).toBe('procedure failed');
+  });
+
   it('stop lets an in-flight request finish', async () => {
     const body = JSON.stringify({ email: 'late@example.com', name: 'Late', password: 'in flight password' });
     const url = new URL(`${running.url}/trpc/auth.signUp`);

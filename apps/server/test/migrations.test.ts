@@ -74,6 +74,27 @@ describe.each(databaseTargets())('migrations on $name', (target) => {
     expect(results.flat()).toEqual(MIGRATION_NAMES);
   });
 
+  it('migrates beside an already migrated neighbour', async () => {
+    // On PostgreSQL the neighbour is another schema of the same database,
+    // whose kysely_migration table must not count as this one's.
+    const neighbour = await target.create();
+    try {
+      const neighbourHandle = openDatabase({
+        databaseUrl: neighbour.env.AUTHTOKEN_DATABASE_URL,
+        dataDir: neighbour.env.AUTHTOKEN_DATA_DIR,
+      });
+      handles.push(neighbourHandle);
+      expect(await migrateToLatest(neighbourHandle)).toEqual(MIGRATION_NAMES);
+
+      const { db } = open();
+      expect(await migrateToLatest({ db, kind: target.name })).toEqual(MIGRATION_NAMES);
+      await db.insertInto('users').values(user()).execute();
+      expect(await neighbourHandle.db.selectFrom('users').selectAll().execute()).toEqual([]);
+    } finally {
+      await neighbour.drop();
+    }
+  });
+
   it('keeps millisecond times as numbers', async () => {
     const { db } = open();
     await migrateToLatest({ db, kind: target.name });

@@ -193,10 +193,13 @@ describe.each(databaseTargets())('input validation on $name', (target) => {
     const response = await fetch(`${running.url}/trpc/auth.signIn`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: '{"email": ',
+      body: '{"email": "x@example.com", "password": "half-sent secret',
     });
     expect(response.status).toBe(400);
-    const body = (await response.json()) as { error: { data: { code: string; stack?: string; fields: unknown } } };
+    const body = (await response.json()) as {
+      error: { message: string; data: { code: string; stack?: string; fields: unknown } };
+    };
+    expect(body.error.message).toBe('Request input is not valid JSON; send a JSON object');
     expect(body.error.data.code).toBe('BAD_REQUEST');
     expect(body.error.data.fields).toBeNull();
     expect(body.error.data.stack).toBeUndefined();

@@ -22,13 +22,12 @@ export function hashPassword(password: string): Promise<string> {
   return hash(password, ARGON2_OPTIONS);
 }
 
-/** Checks a password against a stored hash. A malformed hash counts as a mismatch. */
-export async function verifyPassword(storedHash: string, password: string): Promise<boolean> {
-  try {
-    return await verify(storedHash, password);
-  } catch {
-    return false;
-  }
+/**
+ * Checks a password against a stored hash. Rejects when the stored hash is
+ * malformed, which is a data fault that callers report as an internal error.
+ */
+export function verifyPassword(storedHash: string, password: string): Promise<boolean> {
+  return verify(storedHash, password);
 }
 
 /**

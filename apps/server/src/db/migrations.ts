@@ -106,6 +106,23 @@ async function migrateSqlite(db: Kysely<any>): Promise<MigrationResultSet> {
 }
 
 /**
+ * Runs the migrator with its bookkeeping tables in the connection's current
+ * schema. Without an explicit schema, Kysely 0.28 looks for
+ * `kysely_migration` in every schema, so a second deployment in another
+ * schema of the same database would make it skip creating its own.
+ */
+async function migratePostgres(db: Kysely<any>): Promise<MigrationResultSet> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema;
+  if (schema === null || schema === undefined) {
+    throw new MigrationError(
+      'PostgreSQL reports no current schema; create the first schema named in search_path or change search_path',
+    );
+  }
+  return new Migrator({ db, provider, migrationTableSchema: schema }).migrateToLatest();
+}
+
+/**
  * Applies every pending migration, each database under its own lock: a
  * PostgreSQL advisory lock that Kysely's migrator takes, or SQLite's write
  * lock. Several server instances starting at once run each migration once.
@@ -115,9 +132,7 @@ async function migrateSqlite(db: Kysely<any>): Promise<MigrationResultSet> {
  */
 export async function migrateToLatest(handle: { db: Kysely<any>; kind: DatabaseKind }): Promise<string[]> {
   const { error, results } =
-    handle.kind === 'sqlite'
-      ? await migrateSqlite(handle.db)
-      : await new Migrator({ db: handle.db, provider }).migrateToLatest();
+    handle.kind === 'sqlite' ? await migrateSqlite(handle.db) : await migratePostgres(handle.db);
   if (error !== undefined) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
     throw new MigrationError(`Database migration "${failed}" failed`, { cause: error });
