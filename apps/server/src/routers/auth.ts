@@ -49,11 +49,25 @@ async function startSession(ctx: Context, user: User, delivery: 'cookie' | 'bear
   return { user: toPublicUser(user), token: deliverSession(ctx, delivery, token, session), expiresAt: session.expires_at };
 }
 
-async function enforceRateLimit(ctx: Context, key: string, maxAttempts: number): Promise<void> {
+/** Kind of rate-limit counter. Each key is `<scope>:<IP or email>`. */
+type RateLimitScope = 'signup-ip' | 'signin-ip' | 'signin-account';
+
+/**
+ * Counts one attempt against the key `scope:subject` and returns the key.
+ * Rejects with TOO_MANY_REQUESTS once more than `maxAttempts` fall in one window.
+ */
+async function enforceRateLimit(
+  ctx: Context,
+  scope: RateLimitScope,
+  subject: string,
+  maxAttempts: number,
+): Promise<string> {
+  const key = `${scope}:${subject}`;
   const decision = await ctx.rateLimiter.consume(key, maxAttempts, ctx.config.signInWindowSeconds);
-  if (decision.allowed) return;
+  if (decision.allowed) return key;
+
   void ctx.res.header('retry-after', String(decision.retryAfterSeconds));
-  ctx.log.warn({ limit: key.split(':')[0], attempts: decision.attempts }, 'rate limit reached');
+  ctx.log.warn({ scope, attempts: decision.attempts }, 'rate limit reached');
   throw new TRPCError({
     code: 'TOO_MANY_REQUESTS',
     message: `Too many attempts; try again in ${decision.retryAfterSeconds} seconds`,
@@ -65,7 +79,7 @@ export const authRouter = router({
   signUp: publicProcedure
     .input(z.object({ email: emailInput, name: nameInput, password: newPasswordInput, session: sessionDeliveryInput }))
     .mutation(async ({ ctx, input }) => {
-      await enforceRateLimit(ctx, `signup-ip:${ctx.req.ip}`, ctx.config.signInMaxAttemptsPerIp);
+      await enforceRateLimit(ctx, 'signup-ip', ctx.req.ip, ctx.config.signInMaxAttemptsPerIp);
 
       const now = ctx.clock.now();
       const user: User = {
@@ -98,10 +112,13 @@ export const authRouter = router({
   signIn: publicProcedure
     .input(z.object({ email: emailInput, password: presentedPasswordInput, session: sessionDeliveryInput }))
     .mutation(async ({ ctx, input }) => {
-      const ipKey = `signin-ip:${ctx.req.ip}`;
-      const accountKey = `signin-account:${input.email}`;
-      await enforceRateLimit(ctx, ipKey, ctx.config.signInMaxAttemptsPerIp);
-      await enforceRateLimit(ctx, accountKey, ctx.config.signInMaxAttemptsPerAccount);
+      const ipKey = await enforceRateLimit(ctx, 'signin-ip', ctx.req.ip, ctx.config.signInMaxAttemptsPerIp);
+      const accountKey = await enforceRateLimit(
+        ctx,
+        'signin-account',
+        input.email,
+        ctx.config.signInMaxAttemptsPerAccount,
+      );
 
       const user = await ctx.db.selectFrom('users').selectAll().where('email', '=', input.email).executeTakeFirst();
       const valid =
