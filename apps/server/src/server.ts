@@ -21,6 +21,13 @@ import { appRouter, type AppRouter } from './routers/index.js';
 /** How often expired sessions and rate-limit windows are deleted, in milliseconds. */
 const CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
 
+/**
+ * Most procedure calls one batched request may carry. Each sign-in call
+ * costs an Argon2 hash, so an unbounded batch would let one request take a
+ * lot of CPU. Clients using httpBatchLink should set `maxItems` to this or less.
+ */
+export const MAX_BATCH_SIZE = 20;
+
 export interface ServerOptions {
   config: Config;
   /** JSON logger. When omitted, one writing to stdout at `config.logLevel` is created. */
@@ -129,6 +136,9 @@ function buildApp(services: Services, logger: Logger, lifecycle: { closing: bool
     // so close() does not wait for clients to hang up.
     forceCloseConnections: 'idle',
     genReqId: () => randomUUID(),
+    // A batched tRPC call joins every procedure path into one URL segment,
+    // which Fastify's default limit of 100 characters would reject with 414.
+    routerOptions: { maxParamLength: 2000 },
   });
 
   void app.register(fastifyCookie);
@@ -159,6 +169,7 @@ function buildApp(services: Services, logger: Logger, lifecycle: { closing: bool
     trpcOptions: {
       router: appRouter,
       createContext: createContextFactory(services),
+      maxBatchSize: MAX_BATCH_SIZE,
       onError({ error, path, req }) {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
           req.log.error({ err: error.cause ?? error, errorId: errorIdOf(error), procedure: path }, 'procedure failed');

@@ -1,6 +1,10 @@
 import http from 'node:http';
 
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import type { AppRouter } from '../src/index.js';
+import { MAX_BATCH_SIZE } from '../src/server.js';
 
 import { expectTRPCError } from './helpers/client.js';
 import { databaseTargets, type TestDatabase } from './helpers/databases.js';
@@ -61,6 +65,31 @@ describe.each(databaseTargets())('HTTP surface on $name', (target) => {
     expect(response.status).toBe(404);
     const body = (await response.json()) as { error: { data: { code: string } } };
     expect(body.error.data.code).toBe('NOT_FOUND');
+  });
+
+  it('batched calls share one request', async () => {
+    const client = createTRPCClient<AppRouter>({
+      links: [httpBatchLink({ url: `${running.url}/trpc`, maxItems: MAX_BATCH_SIZE })],
+    });
+    const [signedIn, error] = await Promise.all([
+      client.auth.signIn.mutate({ ...TEST_ADMIN, session: 'bearer' }),
+      expectTRPCError(client.auth.signIn.mutate({ email: TEST_ADMIN.email, password: 'batched wrong password' })),
+    ]);
+    expect(signedIn.user.email).toBe(TEST_ADMIN.email);
+    expect(error.data?.code).toBe('UNAUTHORIZED');
+    const batchedRequests = running.logs
+      .entries()
+      .filter((entry) => entry.msg === 'incoming request' && String((entry.req as { path: string }).path).includes(','));
+    expect(batchedRequests).toHaveLength(1);
+  });
+
+  it('oversized batch is rejected', async () => {
+    const paths = Array.from({ length: MAX_BATCH_SIZE + 1 }, () => 'auth.me').join(',');
+    const response = await fetch(`${running.url}/trpc/${paths}?batch=1`);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { message: string; data: { code: string } } };
+    expect(body.error.data.code).toBe('BAD_REQUEST');
+    expect(body.error.message).toBe('Batch call exceeds maximum size');
   });
 
   it('form-encodable content types are rejected', async () => {
