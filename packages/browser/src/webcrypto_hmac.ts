@@ -18,7 +18,7 @@ export function subtleCrypto(): SubtleCrypto {
   if (subtle === undefined) {
     throw new AuthTokenError(
       'ERR_CRYPTO_UNAVAILABLE',
-      'WebCrypto (crypto.subtle) is not available: browsers expose it only on https pages and localhost; serve the page over https or use the classic build',
+      'WebCrypto (crypto.subtle) is missing, because browsers expose it only on https pages and localhost; serve the page over https or use the classic build',
     );
   }
   return subtle;
@@ -68,20 +68,14 @@ export function isHmacSha256SigningKey(key: CryptoKey): boolean {
 function signingKey(secret: VerificationSecret): Promise<CryptoKey> {
   if (typeof secret === 'string') return cachedKey(secret);
   if (secret instanceof Uint8Array) return importHmacKey(new Uint8Array(secret));
-  if (!isCryptoKey(secret)) {
-    throw new AuthTokenError(
-      'ERR_INVALID_SECRET',
-      'secret key object is not a WebCrypto CryptoKey; in the browser pass the secret text, its bytes, or a CryptoKey from crypto.subtle.importKey',
-    );
-  }
-  if (!isHmacSha256SigningKey(secret)) {
-    const algorithm = secret.algorithm as Partial<HmacKeyAlgorithm>;
-    throw new AuthTokenError(
-      'ERR_INVALID_SECRET',
-      `secret CryptoKey is a ${secret.type} ${algorithm.name ?? 'unknown'} key with usages [${secret.usages.join(', ')}]; import it as { name: "HMAC", hash: "SHA-256" } with the "sign" usage`,
-    );
-  }
-  return Promise.resolve(secret);
+  if (isCryptoKey(secret) && isHmacSha256SigningKey(secret)) return Promise.resolve(secret);
+  const actual = isCryptoKey(secret)
+    ? `a ${secret.type} ${secret.algorithm.name} key with usages [${secret.usages.join(', ')}]`
+    : 'an object that is not a CryptoKey';
+  throw new AuthTokenError(
+    'ERR_INVALID_SECRET',
+    `secret must be text, bytes, or a CryptoKey imported as { name: "HMAC", hash: "SHA-256" } with the "sign" usage, but got ${actual}`,
+  );
 }
 
 /**

@@ -36,10 +36,8 @@ export function createRefresh(runtime: SyncRuntime | AsyncRuntime): SyncTokenApi
     if (key === undefined) {
       throw new AuthTokenError(
         'ERR_CLAIM_MISSING',
-        'token has no "iss" claim, so the credential to refresh it with is unknown',
-        {
-          claim: 'iss',
-        },
+        'token has no "iss" claim, so its credential is unknown; call generate(key, secret) for a new token',
+        { claim: 'iss' },
       );
     }
 

@@ -1,6 +1,6 @@
-import { AuthTokenError, type CredentialStore } from '@authtoken/core';
+import { AuthTokenError, type AuthTokenErrorCode, type CredentialStore } from '@authtoken/core';
 import { importHmacKey, isCryptoKey, isHmacSha256SigningKey } from '../webcrypto_hmac.js';
-import { storeError } from './store_errors.js';
+import { storeError, storeFailure } from './store_errors.js';
 import type { TokenCache } from './token_cache.js';
 
 /** Options of {@link IndexedDbCredentialStore}. */
@@ -24,11 +24,21 @@ const SCHEMA_VERSION = 1;
 const CREDENTIALS = 'credentials';
 const TOKENS = 'tokens';
 const DEFAULT_OPEN_TIMEOUT = 10_000;
+const CHANGED_BY_OTHER_SCRIPT = 'another script changed it, so call generate(key, secret) again';
 
 interface CredentialRecord {
   secretKey: CryptoKey;
   /** Milliseconds since the epoch when the credential was stored. */
   storedAt: number;
+}
+
+/** Completes "failed to …" for the record of `key`, such as `read the token for key "k"`. */
+function actionFor(verb: string, key: string): string {
+  return `${verb} for key ${JSON.stringify(key)}`;
+}
+
+function failure(code: AuthTokenErrorCode, action: string, problem: string, cause?: unknown): AuthTokenError {
+  return storeFailure(code, BACKEND, action, problem, cause);
 }
 
 /**
@@ -39,7 +49,8 @@ interface CredentialRecord {
  *
  * Failures are `AuthTokenError`s: `ERR_STORE_UNAVAILABLE` when IndexedDB is missing, blocked
  * or cannot open in time, `ERR_STORE_QUOTA_EXCEEDED` when the origin's quota is full,
- * `ERR_STORE_CORRUPT` for a record that holds no usable key, and `ERR_STORE_FAILED` otherwise.
+ * `ERR_STORE_CORRUPT` for a record that holds no usable key, `ERR_CRYPTO_UNAVAILABLE` when
+ * `set` finds no WebCrypto, and `ERR_STORE_FAILED` otherwise.
  *
  * @example
  * ```ts
@@ -58,7 +69,10 @@ export class IndexedDbCredentialStore implements CredentialStore, TokenCache {
   constructor(options: IndexedDbStoreOptions = {}) {
     const { databaseName = 'authtoken', openTimeout = DEFAULT_OPEN_TIMEOUT } = options;
     if (typeof databaseName !== 'string' || databaseName.length === 0) {
-      throw new AuthTokenError('ERR_INVALID_OPTION', 'option databaseName must be a non-empty string');
+      throw new AuthTokenError(
+        'ERR_INVALID_OPTION',
+        `option databaseName must be a non-empty string, but got ${typeof databaseName === 'string' ? 'an empty string' : `a value of type ${typeof databaseName}`}`,
+      );
     }
     if (typeof openTimeout !== 'number' || !Number.isFinite(openTimeout) || openTimeout <= 0) {
       throw new AuthTokenError(
@@ -73,12 +87,20 @@ export class IndexedDbCredentialStore implements CredentialStore, TokenCache {
 
   /** Resolves to the stored non-extractable `CryptoKey` for `key`, or `undefined`. */
   async get(key: string): Promise<SecretCryptoKey | undefined> {
-    const action = `read the credential for key ${JSON.stringify(key)}`;
-    const record = await this.#run<unknown>('readonly', action, (transaction) =>
+    const action = actionFor('read the credential', key);
+    const record = await this.#run<Partial<CredentialRecord> | undefined>('readonly', action, (transaction) =>
       transaction.objectStore(CREDENTIALS).get(key),
     );
     if (record === undefined) return undefined;
-    return checkRecord(record, key);
+    const secretKey = record?.secretKey;
+    if (!isCryptoKey(secretKey) || !isHmacSha256SigningKey(secretKey)) {
+      throw failure(
+        'ERR_STORE_CORRUPT',
+        action,
+        `the record holds no HMAC-SHA-256 signing key; ${CHANGED_BY_OTHER_SCRIPT}`,
+      );
+    }
+    return secretKey as SecretCryptoKey;
   }
 
   /**
@@ -86,20 +108,14 @@ export class IndexedDbCredentialStore implements CredentialStore, TokenCache {
    * latest token for `key` is removed, because the old secret signed it.
    */
   async set(key: string, secret: string): Promise<void> {
-    const action = `write the credential for key ${JSON.stringify(key)}`;
+    const action = actionFor('write the credential', key);
     let secretKey: CryptoKey;
     try {
       secretKey = await importHmacKey(secret);
     } catch (cause) {
       // A missing WebCrypto keeps its own code, ERR_CRYPTO_UNAVAILABLE.
       if (cause instanceof AuthTokenError) throw cause;
-      throw new AuthTokenError(
-        'ERR_STORE_UNAVAILABLE',
-        `${BACKEND} store failed to ${action}: WebCrypto could not import the secret as a key`,
-        {
-          cause,
-        },
-      );
+      throw failure('ERR_STORE_UNAVAILABLE', action, 'WebCrypto could not import the secret as a key', cause);
     }
     const record: CredentialRecord = { secretKey, storedAt: Date.now() };
     await this.#run('readwrite', action, (transaction) => {
@@ -111,7 +127,7 @@ export class IndexedDbCredentialStore implements CredentialStore, TokenCache {
 
   /** Removes the credential and the latest token for `key`. */
   async delete(key: string): Promise<void> {
-    await this.#run('readwrite', `delete the credential for key ${JSON.stringify(key)}`, (transaction) => {
+    await this.#run('readwrite', actionFor('delete the credential', key), (transaction) => {
       transaction.objectStore(CREDENTIALS).delete(key);
       transaction.objectStore(TOKENS).delete(key);
     });
@@ -119,19 +135,17 @@ export class IndexedDbCredentialStore implements CredentialStore, TokenCache {
 
   /** Resolves to the latest token stored for `key`, or `undefined`. */
   async getToken(key: string): Promise<string | undefined> {
-    const token = await this.#run<unknown>('readonly', `read the token for key ${JSON.stringify(key)}`, (transaction) =>
+    const action = actionFor('read the token', key);
+    const token = await this.#run<unknown>('readonly', action, (transaction) =>
       transaction.objectStore(TOKENS).get(key),
     );
     if (token === undefined || typeof token === 'string') return token;
-    throw new AuthTokenError(
-      'ERR_STORE_CORRUPT',
-      `${BACKEND} token record for key ${JSON.stringify(key)} is not a string; another script changed it, so call generate(key, secret) again`,
-    );
+    throw failure('ERR_STORE_CORRUPT', action, `the record is not a string; ${CHANGED_BY_OTHER_SCRIPT}`);
   }
 
   /** Stores `token` as the latest token for `key`. */
   async setToken(key: string, token: string): Promise<void> {
-    await this.#run('readwrite', `write the token for key ${JSON.stringify(key)}`, (transaction) => {
+    await this.#run('readwrite', actionFor('write the token', key), (transaction) => {
       transaction.objectStore(TOKENS).put(token, key);
     });
   }
@@ -155,19 +169,21 @@ export class IndexedDbCredentialStore implements CredentialStore, TokenCache {
     action: string,
     body: (transaction: IDBTransaction) => IDBRequest | void,
   ): Promise<T> {
+    const begin = async (): Promise<IDBTransaction> =>
+      (await this.#database(action)).transaction([CREDENTIALS, TOKENS], mode);
     let transaction: IDBTransaction;
     try {
-      transaction = (await this.#database(action)).transaction([CREDENTIALS, TOKENS], mode);
-    } catch (cause) {
-      if ((cause as { name?: unknown } | null)?.name !== 'InvalidStateError') throw storeError(BACKEND, action, cause);
-      // The connection closed after it opened, for example because another tab deleted the
-      // database. One retry on a new connection covers that.
-      this.#connection = undefined;
       try {
-        transaction = (await this.#database(action)).transaction([CREDENTIALS, TOKENS], mode);
-      } catch (retryCause) {
-        throw storeError(BACKEND, action, retryCause);
+        transaction = await begin();
+      } catch (cause) {
+        if ((cause as { name?: unknown } | null)?.name !== 'InvalidStateError') throw cause;
+        // The connection closed after it opened, for example because another tab deleted the
+        // database. One retry on a new connection covers that.
+        this.#connection = undefined;
+        transaction = await begin();
       }
+    } catch (cause) {
+      throw storeError(BACKEND, action, cause);
     }
 
     return new Promise<T>((resolve, reject) => {
@@ -180,7 +196,16 @@ export class IndexedDbCredentialStore implements CredentialStore, TokenCache {
         // put() throws DataCloneError synchronously where the browser cannot store a CryptoKey.
         transaction.onabort = null;
         transaction.abort();
-        reject(cloneError(action, cause));
+        reject(
+          (cause as { name?: unknown } | null)?.name === 'DataCloneError'
+            ? failure(
+                'ERR_STORE_UNAVAILABLE',
+                action,
+                'this browser cannot store a CryptoKey there; use WebStorageCredentialStore instead',
+                cause,
+              )
+            : storeError(BACKEND, action, cause),
+        );
       }
     });
   }
@@ -199,32 +224,29 @@ export class IndexedDbCredentialStore implements CredentialStore, TokenCache {
 
   #open(action: string): Promise<IDBDatabase> {
     const factory = this.#factory ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
-    if (factory === undefined) {
-      return Promise.reject(
-        new AuthTokenError(
-          'ERR_STORE_UNAVAILABLE',
-          `${BACKEND} does not exist in this environment, so the store failed to ${action}; use it in a browser page, or pass the indexedDB option`,
-        ),
-      );
-    }
+    const database = `database ${JSON.stringify(this.#databaseName)}`;
 
     return new Promise<IDBDatabase>((resolve, reject) => {
       let settled = false;
       const fail = (error: AuthTokenError): void => {
-        if (settled) return;
         settled = true;
         clearTimeout(timer);
         reject(error);
       };
-      const timer = setTimeout(() => {
-        fail(
-          new AuthTokenError(
-            'ERR_STORE_UNAVAILABLE',
-            `${BACKEND} database ${JSON.stringify(this.#databaseName)} did not open within ${this.#openTimeout} ms, so the store failed to ${action}`,
-          ),
-        );
-      }, this.#openTimeout);
+      const unavailable = (problem: string, cause?: unknown): void =>
+        fail(failure('ERR_STORE_UNAVAILABLE', action, problem, cause));
 
+      const timer = setTimeout(
+        () => unavailable(`${database} did not open within ${this.#openTimeout} ms`),
+        this.#openTimeout,
+      );
+
+      if (factory === undefined) {
+        unavailable(
+          'it does not exist in this environment; use the store in a browser page, or pass the indexedDB option',
+        );
+        return;
+      }
       let request: IDBOpenDBRequest;
       try {
         request = factory.open(this.#databaseName, SCHEMA_VERSION);
@@ -235,73 +257,44 @@ export class IndexedDbCredentialStore implements CredentialStore, TokenCache {
       }
 
       request.onupgradeneeded = () => {
-        const database = request.result;
-        if (!database.objectStoreNames.contains(CREDENTIALS)) database.createObjectStore(CREDENTIALS);
-        if (!database.objectStoreNames.contains(TOKENS)) database.createObjectStore(TOKENS);
+        const opened = request.result;
+        if (!opened.objectStoreNames.contains(CREDENTIALS)) opened.createObjectStore(CREDENTIALS);
+        if (!opened.objectStoreNames.contains(TOKENS)) opened.createObjectStore(TOKENS);
       };
-      request.onblocked = () => {
-        fail(
-          new AuthTokenError(
-            'ERR_STORE_UNAVAILABLE',
-            `${BACKEND} database ${JSON.stringify(this.#databaseName)} is blocked by a connection in another tab that does not close, so the store failed to ${action}; close the other tabs of this site`,
-          ),
+      request.onblocked = () =>
+        unavailable(
+          `${database} is blocked by a connection in another tab that does not close; close the other tabs of this site`,
         );
-      };
       request.onerror = () => {
         const cause = request.error;
         if (cause?.name === 'VersionError') {
-          fail(
-            new AuthTokenError(
-              'ERR_STORE_UNAVAILABLE',
-              `${BACKEND} database ${JSON.stringify(this.#databaseName)} has a newer version than ${SCHEMA_VERSION}, which a newer release of this package created, so the store failed to ${action}; reload the page to load that release`,
-              { cause },
-            ),
+          unavailable(
+            `${database} has a version newer than ${SCHEMA_VERSION}, made by a newer release of this package; reload the page to load that release`,
+            cause,
           );
-          return;
+        } else {
+          fail(storeError(BACKEND, action, cause));
         }
-        fail(storeError(BACKEND, action, cause));
       };
       request.onsuccess = () => {
-        const database = request.result;
+        const opened = request.result;
         if (settled) {
           // The open timed out or was blocked and the caller already has an error.
-          database.close();
+          opened.close();
           return;
         }
         settled = true;
         clearTimeout(timer);
         // Let another tab upgrade or delete the database instead of blocking it.
-        database.onversionchange = () => {
-          database.close();
+        opened.onversionchange = () => {
+          opened.close();
           this.#connection = undefined;
         };
-        database.onclose = () => {
+        opened.onclose = () => {
           this.#connection = undefined;
         };
-        resolve(database);
+        resolve(opened);
       };
     });
   }
-}
-
-function checkRecord(record: unknown, key: string): SecretCryptoKey {
-  const secretKey = (record as Partial<CredentialRecord> | null)?.secretKey;
-  if (typeof record !== 'object' || record === null || !isCryptoKey(secretKey) || !isHmacSha256SigningKey(secretKey)) {
-    throw new AuthTokenError(
-      'ERR_STORE_CORRUPT',
-      `${BACKEND} record for key ${JSON.stringify(key)} holds no HMAC-SHA-256 signing key; another script changed it, so call generate(key, secret) again to replace it`,
-    );
-  }
-  return secretKey as SecretCryptoKey;
-}
-
-function cloneError(action: string, cause: unknown): AuthTokenError {
-  if ((cause as { name?: unknown } | null)?.name === 'DataCloneError') {
-    return new AuthTokenError(
-      'ERR_STORE_UNAVAILABLE',
-      `this browser cannot store a CryptoKey in ${BACKEND}, so the store failed to ${action}; use WebStorageCredentialStore instead`,
-      { cause },
-    );
-  }
-  return storeError(BACKEND, action, cause);
 }

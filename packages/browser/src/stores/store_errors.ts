@@ -1,4 +1,4 @@
-import { AuthTokenError } from '@authtoken/core';
+import { AuthTokenError, type AuthTokenErrorCode } from '@authtoken/core';
 
 /** Name of an error-like value, such as a `DOMException`'s `QuotaExceededError`. */
 function errorName(error: unknown): string {
@@ -28,28 +28,44 @@ export function isAccessError(error: unknown): boolean {
 }
 
 /**
+ * Builds a store error worded "BACKEND failed to ACTION: PROBLEM". `action` completes "failed
+ * to …", such as `write the credential for key "k"`, and `problem` names what went wrong and
+ * the fix.
+ */
+export function storeFailure(
+  code: AuthTokenErrorCode,
+  backend: string,
+  action: string,
+  problem: string,
+  cause?: unknown,
+): AuthTokenError {
+  return new AuthTokenError(code, `${backend} failed to ${action}: ${problem}`, { cause });
+}
+
+/**
  * Converts an exception thrown by a browser storage API into an `AuthTokenError`, keeping it
- * as `cause`. `action` completes "failed to …", such as `write the credential for key "k"`.
+ * as `cause`. An `AuthTokenError` passes through unchanged.
  */
 export function storeError(backend: string, action: string, cause: unknown): AuthTokenError {
   if (cause instanceof AuthTokenError) return cause;
+  const name = errorName(cause);
   if (isQuotaError(cause)) {
-    return new AuthTokenError(
+    return storeFailure(
       'ERR_STORE_QUOTA_EXCEEDED',
-      `${backend} is full, so it failed to ${action}; remove data this site stored, or ask the user to free disk space`,
-      { cause },
+      backend,
+      action,
+      'storage is full; remove data this site stored, or ask the user to free disk space',
+      cause,
     );
   }
   if (isAccessError(cause)) {
-    return new AuthTokenError(
+    return storeFailure(
       'ERR_STORE_UNAVAILABLE',
-      `${backend} is not available to this page (${errorName(cause)}), so it failed to ${action}; the browser may block storage for this site, a private window, or a sandboxed iframe, so use another store`,
-      { cause },
+      backend,
+      action,
+      `it is not available to this page (${name}), as happens in private windows and sandboxed iframes; use another store`,
+      cause,
     );
   }
-  return new AuthTokenError(
-    'ERR_STORE_FAILED',
-    `${backend} failed to ${action}: ${errorName(cause) || 'unknown error'}`,
-    { cause },
-  );
+  return storeFailure('ERR_STORE_FAILED', backend, action, name || 'unknown error', cause);
 }

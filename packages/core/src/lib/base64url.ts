@@ -19,34 +19,31 @@ export type SegmentName = 'header' | 'claims' | 'signature';
  * so two different signature strings can never both verify.
  */
 export function checkSegment(segment: string, name: SegmentName): void {
+  const fail = (code: 'ERR_TOKEN_PADDING' | 'ERR_TOKEN_BASE64URL', problem: string): AuthTokenError =>
+    new AuthTokenError(code, `token ${name} segment ${quote(segment)} ${problem}`);
+
   if (segment.includes('=')) {
-    throw new AuthTokenError(
-      'ERR_TOKEN_PADDING',
-      `token ${name} segment ${quote(segment)} ends in "=" padding; JWS segments are unpadded base64url, so remove the "=" characters`,
-    );
+    throw fail('ERR_TOKEN_PADDING', 'ends in "=" padding, which JWS segments never have; remove it');
   }
   if (!SEGMENT_PATTERN.test(segment)) {
     const bad = segment.match(/[^A-Za-z0-9_-]/u)?.[0] ?? '';
-    throw new AuthTokenError(
+    throw fail(
       'ERR_TOKEN_BASE64URL',
-      `token ${name} segment ${quote(segment)} contains ${JSON.stringify(bad)}, which is not a base64url character (A-Z, a-z, 0-9, "-", "_")`,
+      `must be base64url (A-Z, a-z, 0-9, "-", "_"), but contains ${JSON.stringify(bad)}`,
     );
   }
   const tail = segment.length % 4;
   if (tail === 1) {
-    throw new AuthTokenError(
+    throw fail(
       'ERR_TOKEN_BASE64URL',
-      `token ${name} segment ${quote(segment)} has a length of ${segment.length}, which no base64url encoding has; the segment is truncated or has extra characters`,
+      `has a length of ${segment.length}, which no base64url encoding has; it is cut short or has extra characters`,
     );
   }
   if (tail !== 0) {
     const last = VALUES[segment.charCodeAt(segment.length - 1)] ?? 0;
     const unusedBits = tail === 2 ? 0b1111 : 0b11;
     if ((last & unusedBits) !== 0) {
-      throw new AuthTokenError(
-        'ERR_TOKEN_BASE64URL',
-        `token ${name} segment ${quote(segment)} is not canonical base64url: its last character has non-zero unused bits`,
-      );
+      throw fail('ERR_TOKEN_BASE64URL', 'is not canonical base64url: its last character has non-zero unused bits');
     }
   }
 }

@@ -2,6 +2,7 @@ import { AuthTokenError } from '../errors.js';
 import type { GenerateOptions, JsonValue, TokenClaims } from '../types.js';
 import { describe, quote } from './quote.js';
 import { DEFAULT_TTL, MAX_CLAIM_DEPTH, MAX_NUMERIC_DATE, MAX_TTL } from './limits.js';
+import { mustBe } from './messages.js';
 import { checkEpochSeconds, checkInteger, checkText, checkTextList } from './validate_input.js';
 
 /** Claim names registered by RFC 7519 section 4.1 that this suite sets itself. */
@@ -32,7 +33,7 @@ export function buildClaims(key: string, options: GenerateOptions<unknown>, now:
 
 function addCustomClaims(claims: TokenClaims, custom: unknown): void {
   if (typeof custom !== 'object' || custom === null || Array.isArray(custom)) {
-    throw new AuthTokenError('ERR_INVALID_OPTION', `option claims must be a plain object, but got ${describe(custom)}`);
+    throw mustBe('ERR_INVALID_OPTION', 'option claims', 'a plain object', describe(custom));
   }
   for (const [name, value] of Object.entries(custom)) {
     if (REGISTERED_CLAIMS.has(name)) {
@@ -47,28 +48,19 @@ function addCustomClaims(claims: TokenClaims, custom: unknown): void {
   }
 }
 
+const JSON_RULE = 'JSON: a string, a finite number, a boolean, null, an array or a plain object';
+
 /** Rejects values that `JSON.stringify` would drop or change silently. */
 function checkJsonValue(path: string, value: unknown, depth: number): void {
   if (depth > MAX_CLAIM_DEPTH) {
     throw new AuthTokenError(
       'ERR_INVALID_CLAIM_VALUE',
-      `custom claim ${quote(path)} nests deeper than ${MAX_CLAIM_DEPTH} levels`,
-      {
-        claim: path,
-      },
+      `custom claim ${quote(path)} nests deeper than ${MAX_CLAIM_DEPTH} levels; flatten it`,
+      { claim: path },
     );
   }
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
-  if (typeof value === 'number') {
-    if (Number.isFinite(value)) return;
-    throw new AuthTokenError(
-      'ERR_INVALID_CLAIM_VALUE',
-      `custom claim ${quote(path)} is ${String(value)}, which JSON cannot represent`,
-      {
-        claim: path,
-      },
-    );
-  }
+  if (typeof value === 'number' && Number.isFinite(value)) return;
   if (Array.isArray(value)) {
     value.forEach((item, index) => checkJsonValue(`${path}[${index}]`, item, depth + 1));
     return;
@@ -77,11 +69,7 @@ function checkJsonValue(path: string, value: unknown, depth: number): void {
     for (const [name, item] of Object.entries(value)) checkJsonValue(`${path}.${name}`, item, depth + 1);
     return;
   }
-  throw new AuthTokenError(
-    'ERR_INVALID_CLAIM_VALUE',
-    `custom claim ${quote(path)} is ${describe(value)}; claim values must be JSON: strings, finite numbers, booleans, null, arrays or plain objects`,
-    { claim: path },
-  );
+  throw mustBe('ERR_INVALID_CLAIM_VALUE', `custom claim ${quote(path)}`, JSON_RULE, describe(value), path);
 }
 
 function isPlainObject(value: object): boolean {
@@ -95,16 +83,12 @@ export function checkClaimTypes(claims: TokenClaims): void {
     const value = claims[name];
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new AuthTokenError(
-        'ERR_CLAIM_TYPE',
-        `claim "${name}" is ${describe(value)}; it must be a number of seconds since the epoch`,
-        { claim: name },
-      );
+      throw mustBe('ERR_CLAIM_TYPE', `claim "${name}"`, 'a number of seconds since the epoch', describe(value), name);
     }
     if (value > MAX_NUMERIC_DATE) {
       throw new AuthTokenError(
         'ERR_CLAIM_MILLISECONDS',
-        `claim "${name}" is ${value}, which is milliseconds, not seconds, since the epoch; the issuer must divide it by 1000`,
+        `claim "${name}" is ${value}, which looks like milliseconds since the epoch; the issuer must divide it by 1000`,
         { claim: name },
       );
     }
@@ -112,9 +96,7 @@ export function checkClaimTypes(claims: TokenClaims): void {
   for (const name of TEXT_CLAIMS) {
     const value = claims[name];
     if (value !== undefined && typeof value !== 'string') {
-      throw new AuthTokenError('ERR_CLAIM_TYPE', `claim "${name}" is ${describe(value)}; it must be a string`, {
-        claim: name,
-      });
+      throw mustBe('ERR_CLAIM_TYPE', `claim "${name}"`, 'a string', describe(value), name);
     }
   }
   const aud = claims.aud;
@@ -123,12 +105,6 @@ export function checkClaimTypes(claims: TokenClaims): void {
     typeof aud !== 'string' &&
     !(Array.isArray(aud) && aud.every((item) => typeof item === 'string'))
   ) {
-    throw new AuthTokenError(
-      'ERR_CLAIM_TYPE',
-      `claim "aud" is ${describe(aud)}; it must be a string or an array of strings`,
-      {
-        claim: 'aud',
-      },
-    );
+    throw mustBe('ERR_CLAIM_TYPE', 'claim "aud"', 'a string or an array of strings', describe(aud), 'aud');
   }
 }

@@ -15,7 +15,7 @@ export const syncStep: Step = (value, next) => {
     Promise.resolve(value).catch(() => undefined);
     throw new AuthTokenError(
       'ERR_STORE_ASYNC',
-      'the credential store returned a promise, but this function is synchronous; use the async API (import from "@authtoken/node/async") with this store',
+      'credential store returned a promise to a synchronous function; use the async API of "@authtoken/node/async" with this store',
     );
   }
   return next(value);

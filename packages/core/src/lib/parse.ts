@@ -5,6 +5,7 @@ import { checkSegment, type SegmentName } from './base64url.js';
 import { checkClaimTypes } from './claims.js';
 import { describe, quote } from './quote.js';
 import { MAX_TOKEN_LENGTH } from './limits.js';
+import { mustBe } from './messages.js';
 
 /** Header of every token minted here, `{"alg":"HS256","typ":"JWT"}`, already encoded. */
 export const STANDARD_HEADER_SEGMENT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9';
@@ -23,7 +24,7 @@ export interface ParsedToken {
 /** Splits and decodes a compact JWS, rejecting every shape this suite does not issue. */
 export function parseToken(token: unknown, text: TextCodec): ParsedToken {
   if (typeof token !== 'string') {
-    throw new AuthTokenError('ERR_TOKEN_NOT_STRING', `token must be a string, but got ${describe(token)}`);
+    throw mustBe('ERR_TOKEN_NOT_STRING', 'token', 'a string', describe(token));
   }
   if (token.length > MAX_TOKEN_LENGTH) {
     throw new AuthTokenError(
@@ -38,7 +39,7 @@ export function parseToken(token: unknown, text: TextCodec): ParsedToken {
     const segments = token.length === 0 ? 0 : token.split('.').length;
     throw new AuthTokenError(
       'ERR_TOKEN_SEGMENTS',
-      `token ${quote(token)} has ${segments} dot-separated segment${segments === 1 ? '' : 's'}; a compact JWS has exactly 3 (header.claims.signature)`,
+      `token ${quote(token)} must have 3 dot-separated segments (header.claims.signature), but has ${segments}`,
     );
   }
   const headerSegment = token.slice(0, firstDot);
@@ -58,29 +59,21 @@ export function parseToken(token: unknown, text: TextCodec): ParsedToken {
 
 function decodeJsonObject(segment: string, name: SegmentName, text: TextCodec): Record<string, unknown> {
   checkSegment(segment, name);
-  let json: string;
+  let json: string | undefined;
   let value: unknown;
   try {
     json = text.decode(segment);
-  } catch (cause) {
-    throw new AuthTokenError('ERR_TOKEN_JSON', `token ${name} segment ${quote(segment)} is not valid UTF-8`, { cause });
-  }
-  try {
     value = JSON.parse(json);
   } catch (cause) {
+    // `json` is unset when the bytes are not UTF-8, and then there is no text to show.
     throw new AuthTokenError(
       'ERR_TOKEN_JSON',
-      `token ${name} segment ${quote(segment)} does not decode to JSON: ${quote(json)}`,
-      {
-        cause,
-      },
+      `token ${name} segment ${quote(segment)} is not UTF-8 JSON${json === undefined ? '' : `: ${quote(json)}`}`,
+      { cause },
     );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new AuthTokenError(
-      'ERR_TOKEN_NOT_OBJECT',
-      `token ${name} segment decodes to ${describe(value)}, but the ${name} must be a JSON object`,
-    );
+    throw mustBe('ERR_TOKEN_NOT_OBJECT', `token ${name}`, 'a JSON object', describe(value));
   }
   return value as Record<string, unknown>;
 }
@@ -89,27 +82,16 @@ function decodeJsonObject(segment: string, name: SegmentName, text: TextCodec): 
 function checkHeader(header: Record<string, unknown>): TokenHeader {
   const alg = header['alg'];
   if (alg !== 'HS256') {
-    throw new AuthTokenError(
-      'ERR_ALG_UNSUPPORTED',
-      alg === undefined
-        ? 'token header has no "alg"; only HS256 tokens are accepted'
-        : `token header "alg" is ${typeof alg === 'string' ? quote(alg) : describe(alg)}; only "HS256" is accepted`,
-    );
+    throw mustBe('ERR_ALG_UNSUPPORTED', 'token header "alg"', '"HS256"', describe(alg));
   }
   const typ = header['typ'];
   if (typ !== undefined && (typeof typ !== 'string' || typ.toUpperCase() !== 'JWT')) {
-    throw new AuthTokenError(
-      'ERR_TOKEN_HEADER',
-      `token header "typ" is ${typeof typ === 'string' ? quote(typ) : describe(typ)}; it must be "JWT" or absent`,
-    );
+    throw mustBe('ERR_TOKEN_HEADER', 'token header "typ"', '"JWT" or absent', describe(typ));
   }
   // RFC 7515 section 4.1.11: a recipient that does not understand a listed extension must
   // reject the token, and this suite understands none.
   if (header['crit'] !== undefined) {
-    throw new AuthTokenError(
-      'ERR_TOKEN_HEADER',
-      'token header has "crit" extensions, which this verifier does not support',
-    );
+    throw new AuthTokenError('ERR_TOKEN_HEADER', 'token header has "crit" extensions, which are not supported');
   }
   return header as TokenHeader;
 }

@@ -13,7 +13,7 @@ export function quote(value: string): string {
 
 /** Describes a non-string value for an error message without printing it whole. */
 export function describe(value: unknown): string {
-  if (value === null) return 'null';
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'an array';
   if (value instanceof Uint8Array) return 'a Uint8Array';
   if (typeof value === 'string') return `the string ${quote(value)}`;

@@ -16,7 +16,7 @@ export function signClaims(
   if (signingInput.length + 44 > MAX_TOKEN_LENGTH) {
     throw new AuthTokenError(
       'ERR_TOKEN_TOO_LONG',
-      `the token would be ${signingInput.length + 44} characters long; the maximum is ${MAX_TOKEN_LENGTH}, so make the custom claims smaller`,
+      `token would be ${signingInput.length + 44} characters long; the maximum is ${MAX_TOKEN_LENGTH}, so make the custom claims smaller`,
     );
   }
   return runtime.step(runtime.hmac(secret, signingInput), (signature) => `${signingInput}.${signature}`);

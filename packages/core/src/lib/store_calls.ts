@@ -1,5 +1,6 @@
 import { AuthTokenError, isAuthTokenError } from '../errors.js';
 import type { CredentialStore, MaybePromise, StoredSecret } from '../runtime.js';
+import { mustBe } from './messages.js';
 import { describe, quote } from './quote.js';
 
 /** Checks that `store` has the three methods of a credential store. */
@@ -12,10 +13,7 @@ export function checkStore<S extends CredentialStore>(store: unknown): S {
     typeof candidate.set !== 'function' ||
     typeof candidate.delete !== 'function'
   ) {
-    throw new AuthTokenError(
-      'ERR_INVALID_OPTION',
-      `option store must be a credential store with get, set and delete methods, but got ${describe(store)}`,
-    );
+    throw mustBe('ERR_INVALID_OPTION', 'option store', 'an object with get, set and delete methods', describe(store));
   }
   return candidate as S;
 }

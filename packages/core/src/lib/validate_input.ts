@@ -3,17 +3,17 @@ import type { Clock } from '../types.js';
 import type { VerificationSecret } from '../runtime.js';
 import { describe, quote } from './quote.js';
 import { MAX_KEY_LENGTH, MAX_NUMERIC_DATE, MAX_SECRET_LENGTH } from './limits.js';
+import { mustBe } from './messages.js';
 
 // Control characters would corrupt log lines and headers; C0, DEL and C1 are rejected.
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/u;
 
+const CLOCK_RULE = 'a function returning milliseconds since the epoch';
+
 /** Checks a credential key and returns it typed. */
 export function checkKey(key: unknown): string {
-  if (typeof key !== 'string') {
-    throw new AuthTokenError('ERR_INVALID_KEY', `key must be a string, but got ${describe(key)}`);
-  }
-  if (key.length === 0) {
-    throw new AuthTokenError('ERR_INVALID_KEY', 'key is empty; pass the credential key issued with the secret');
+  if (typeof key !== 'string' || key.length === 0) {
+    throw mustBe('ERR_INVALID_KEY', 'key', 'a non-empty string', describe(key));
   }
   if (key.length > MAX_KEY_LENGTH) {
     throw new AuthTokenError(
@@ -25,21 +25,20 @@ export function checkKey(key: unknown): string {
     throw new AuthTokenError('ERR_INVALID_KEY', `key ${quote(key)} contains a control character; remove it`);
   }
   if (key.trim() !== key) {
-    throw new AuthTokenError(
-      'ERR_INVALID_KEY',
-      `key ${quote(key)} has leading or trailing whitespace; remove it, it is usually a copy-and-paste slip`,
-    );
+    throw new AuthTokenError('ERR_INVALID_KEY', `key ${quote(key)} has leading or trailing whitespace; remove it`);
   }
   return key;
+}
+
+/** Describes a secret by its type alone, so that no part of it reaches a message. */
+function describeSecretType(secret: unknown): string {
+  return secret === null ? 'null' : `a value of type ${typeof secret}`;
 }
 
 /** Checks a secret given as text, as `generate` takes it. The message never shows the secret. */
 export function checkSecretText(secret: unknown): string {
   if (typeof secret !== 'string') {
-    throw new AuthTokenError(
-      'ERR_INVALID_SECRET',
-      `secret must be a string, but got ${secret === null ? 'null' : `a value of type ${typeof secret}`}`,
-    );
+    throw mustBe('ERR_INVALID_SECRET', 'secret', 'a string', describeSecretType(secret));
   }
   checkSecretLength(secret.length, 'characters');
   return secret;
@@ -58,15 +57,17 @@ export function checkVerificationSecret(secret: unknown): VerificationSecret {
   if (typeof secret === 'object' && secret !== null && (secret as { type?: unknown }).type === 'secret') {
     return secret as VerificationSecret;
   }
-  throw new AuthTokenError(
+  throw mustBe(
     'ERR_INVALID_SECRET',
-    `secret must be a string, a Uint8Array or a secret key object, but got ${secret === null ? 'null' : `a value of type ${typeof secret}`}`,
+    'secret',
+    'a string, a Uint8Array or a secret key object',
+    describeSecretType(secret),
   );
 }
 
 function checkSecretLength(length: number, unit: 'characters' | 'bytes'): void {
   if (length === 0) {
-    throw new AuthTokenError('ERR_INVALID_SECRET', 'secret is empty; pass the secret issued with the credential key');
+    throw new AuthTokenError('ERR_INVALID_SECRET', 'secret is empty; pass the secret issued with the key');
   }
   if (length > MAX_SECRET_LENGTH) {
     throw new AuthTokenError(
@@ -80,10 +81,7 @@ function checkSecretLength(length: number, unit: 'characters' | 'bytes'): void {
 export function checkInteger(name: string, value: unknown, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new AuthTokenError(
-      'ERR_INVALID_OPTION',
-      `option ${name} must be a whole number from ${min} to ${max}, but got ${describe(value)}`,
-    );
+    throw mustBe('ERR_INVALID_OPTION', `option ${name}`, `a whole number from ${min} to ${max}`, describe(value));
   }
   return value;
 }
@@ -92,10 +90,7 @@ export function checkInteger(name: string, value: unknown, min: number, max: num
 export function checkNumber(name: string, value: unknown, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new AuthTokenError(
-      'ERR_INVALID_OPTION',
-      `option ${name} must be a number from ${min} to ${max}, but got ${describe(value)}`,
-    );
+    throw mustBe('ERR_INVALID_OPTION', `option ${name}`, `a number from ${min} to ${max}`, describe(value));
   }
   return value;
 }
@@ -104,10 +99,7 @@ export function checkNumber(name: string, value: unknown, min: number, max: numb
 export function checkText(name: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.length === 0) {
-    throw new AuthTokenError(
-      'ERR_INVALID_OPTION',
-      `option ${name} must be a non-empty string, but got ${describe(value)}`,
-    );
+    throw mustBe('ERR_INVALID_OPTION', `option ${name}`, 'a non-empty string', describe(value));
   }
   return value;
 }
@@ -117,9 +109,11 @@ export function checkTextList(name: string, value: unknown): string[] | undefine
   if (value === undefined) return undefined;
   const list = Array.isArray(value) ? (value as unknown[]) : [value];
   if (list.length === 0 || list.some((item) => typeof item !== 'string' || item.length === 0)) {
-    throw new AuthTokenError(
+    throw mustBe(
       'ERR_INVALID_OPTION',
-      `option ${name} must be a non-empty string or a non-empty array of them, but got ${describe(value)}`,
+      `option ${name}`,
+      'a non-empty string or a non-empty array of them',
+      describe(value),
     );
   }
   return list as string[];
@@ -131,7 +125,7 @@ export function checkEpochSeconds(name: string, value: unknown): number | undefi
   if (typeof value === 'number' && Number.isInteger(value) && value > MAX_NUMERIC_DATE) {
     throw new AuthTokenError(
       'ERR_INVALID_OPTION',
-      `option ${name} is ${value}, which looks like milliseconds; pass whole seconds since the epoch (divide by 1000)`,
+      `option ${name} is ${value}, which looks like milliseconds since the epoch; pass seconds (divide it by 1000)`,
     );
   }
   return checkInteger(name, value, 0, MAX_NUMERIC_DATE, 0);
@@ -141,17 +135,11 @@ export function checkEpochSeconds(name: string, value: unknown): number | undefi
 export function readClock(clock: Clock | undefined): number {
   if (clock === undefined) return Math.floor(Date.now() / 1000);
   if (typeof clock !== 'function') {
-    throw new AuthTokenError(
-      'ERR_INVALID_OPTION',
-      `option clock must be a function returning milliseconds, but got ${describe(clock)}`,
-    );
+    throw mustBe('ERR_INVALID_OPTION', 'option clock', CLOCK_RULE, describe(clock));
   }
   const milliseconds = clock();
   if (typeof milliseconds !== 'number' || !Number.isFinite(milliseconds) || milliseconds < 0) {
-    throw new AuthTokenError(
-      'ERR_INVALID_OPTION',
-      `option clock must return milliseconds since the epoch, but returned ${describe(milliseconds)}`,
-    );
+    throw mustBe('ERR_INVALID_OPTION', 'option clock', CLOCK_RULE, `one that returned ${describe(milliseconds)}`);
   }
   return Math.floor(milliseconds / 1000);
 }
