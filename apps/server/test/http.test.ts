@@ -4,7 +4,7 @@ import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { AppRouter } from '../src/index.js';
-import { MAX_BATCH_SIZE } from '../src/server.js';
+import { MAX_BATCH_SIZE } from '../src/app.js';
 
 import { expectTRPCError } from './helpers/client.js';
 import { databaseTargets, type TestDatabase } from './helpers/databases.js';

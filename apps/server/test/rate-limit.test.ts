@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
+import { RateLimiter } from '../src/auth/rate-limit.js';
 import { expectTRPCError } from './helpers/client.js';
 import { FakeClock } from './helpers/clock.js';
 import { databaseTargets, type TestDatabase } from './helpers/databases.js';
@@ -130,6 +131,18 @@ describe.each(databaseTargets())('sign-in rate limits on $name', (target) => {
     });
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe(String(WINDOW_SECONDS - 15));
+  });
+
+  it('cleanup deletes only finished windows', async () => {
+    const limiter = new RateLimiter(running.server.database.db, clock);
+    await limiter.consume('test-scope:old', 5, WINDOW_SECONDS);
+    clock.advanceSeconds(WINDOW_SECONDS / 2);
+    await limiter.consume('test-scope:recent', 5, WINDOW_SECONDS);
+    clock.advanceSeconds(WINDOW_SECONDS / 2);
+
+    expect(await limiter.deleteExpired(WINDOW_SECONDS)).toBe(1);
+    const keys = await running.server.database.db.selectFrom('rate_limits').select('key').execute();
+    expect(keys.map((row) => row.key)).toEqual(['test-scope:recent']);
   });
 
   it('limit holds under concurrent attempts', async () => {
