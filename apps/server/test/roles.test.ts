@@ -71,6 +71,19 @@ describe.each(databaseTargets())('roles and first admin on $name', (target) => {
     expect(users[0]?.email).toBe(TEST_ADMIN.email);
   });
 
+  it('instances starting together create one admin', async () => {
+    const [first, second] = await Promise.all([startTestServer(database), startTestServer(database)]);
+    try {
+      const statuses = [first.server.firstAdmin.status, second.server.firstAdmin.status].sort();
+      expect(statuses).toEqual(['created', 'exists']);
+      const admin = await signInAdmin(second);
+      expect((await admin.users.list.query()).total).toBe(1);
+    } finally {
+      await first.stop();
+      await second.stop();
+    }
+  });
+
   it('developer cannot call admin procedures', async () => {
     running = await startTestServer(database);
     const { user, client } = await signUpDeveloper(running, 'dev@example.com');
