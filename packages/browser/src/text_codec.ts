@@ -1,13 +1,20 @@
-import { decodeBase64Url, encodeBase64Url, type TextCodec } from '@authtoken/core';
+import { encodeBase64Url, type TextCodec } from '@authtoken/core';
 
 const encoder = new TextEncoder();
 // `fatal` makes invalid UTF-8 throw, which core reports as ERR_TOKEN_JSON.
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** Base64url of UTF-8 text, built on the `TextEncoder` and `TextDecoder` every browser has. */
+/**
+ * Base64url of UTF-8 text, built on `TextEncoder`, `TextDecoder` and `atob`, which every
+ * browser has. Decoding maps the URL-safe alphabet back to standard base64 for `atob`, which
+ * accepts input without padding. Core checks that the segment is canonical before it decodes.
+ */
 export const textCodec: TextCodec = {
   encode: (text) => encodeBase64Url(encoder.encode(text)),
-  decode: (segment) => decoder.decode(decodeBase64Url(segment)),
+  decode: (segment) => {
+    const binary = atob(segment.replace(/-/g, '+').replace(/_/g, '/'));
+    return decoder.decode(Uint8Array.from(binary, (character) => character.charCodeAt(0)));
+  },
 };
 
 /** Returns the UTF-8 bytes of `text`. */

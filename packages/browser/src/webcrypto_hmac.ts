@@ -18,7 +18,7 @@ export function subtleCrypto(): SubtleCrypto {
   if (subtle === undefined) {
     throw new AuthTokenError(
       'ERR_CRYPTO_UNAVAILABLE',
-      'WebCrypto (crypto.subtle) is missing, because browsers expose it only on https pages and localhost; serve the page over https or use the classic build',
+      'crypto.subtle is missing, as browsers expose it only on https and localhost pages; serve the page over https or use the classic build',
     );
   }
   return subtle;
@@ -74,7 +74,7 @@ function signingKey(secret: VerificationSecret): Promise<CryptoKey> {
     : 'an object that is not a CryptoKey';
   throw new AuthTokenError(
     'ERR_INVALID_SECRET',
-    `secret must be text, bytes, or a CryptoKey imported as { name: "HMAC", hash: "SHA-256" } with the "sign" usage, but got ${actual}`,
+    `secret must be text, bytes or an HMAC SHA-256 CryptoKey with the "sign" usage, but got ${actual}`,
   );
 }
 

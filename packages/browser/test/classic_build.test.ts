@@ -20,7 +20,7 @@ let AuthTokenGenerate: ClassicGlobal;
 beforeAll(() => {
   script = readFileSync(SCRIPT_PATH, 'utf8');
   // A bare context with only what a browser window offers the script: no require, no Buffer.
-  const window = createContext({ TextEncoder, TextDecoder });
+  const window = createContext({ TextEncoder, TextDecoder, atob });
   runInContext(script, window, { filename: 'auth-token-generator.min.js' });
   AuthTokenGenerate = (window as { AuthTokenGenerate: ClassicGlobal }).AuthTokenGenerate;
 });

@@ -242,9 +242,7 @@ export class IndexedDbCredentialStore implements CredentialStore, TokenCache {
       );
 
       if (factory === undefined) {
-        unavailable(
-          'it does not exist in this environment; use the store in a browser page, or pass the indexedDB option',
-        );
+        unavailable('it does not exist here; use the store in a browser page or pass the indexedDB option');
         return;
       }
       let request: IDBOpenDBRequest;
@@ -262,14 +260,12 @@ export class IndexedDbCredentialStore implements CredentialStore, TokenCache {
         if (!opened.objectStoreNames.contains(TOKENS)) opened.createObjectStore(TOKENS);
       };
       request.onblocked = () =>
-        unavailable(
-          `${database} is blocked by a connection in another tab that does not close; close the other tabs of this site`,
-        );
+        unavailable(`${database} is blocked by an open connection in another tab; close the other tabs of this site`);
       request.onerror = () => {
         const cause = request.error;
         if (cause?.name === 'VersionError') {
           unavailable(
-            `${database} has a version newer than ${SCHEMA_VERSION}, made by a newer release of this package; reload the page to load that release`,
+            `${database} has a version newer than ${SCHEMA_VERSION} from a newer release of this package; reload the page to load it`,
             cause,
           );
         } else {

@@ -54,7 +54,7 @@ export function storeError(backend: string, action: string, cause: unknown): Aut
       'ERR_STORE_QUOTA_EXCEEDED',
       backend,
       action,
-      'storage is full; remove data this site stored, or ask the user to free disk space',
+      'storage is full; remove data this site stored or free disk space',
       cause,
     );
   }
@@ -63,7 +63,7 @@ export function storeError(backend: string, action: string, cause: unknown): Aut
       'ERR_STORE_UNAVAILABLE',
       backend,
       action,
-      `it is not available to this page (${name}), as happens in private windows and sandboxed iframes; use another store`,
+      `it is not available to this page (${name}), as in private windows and sandboxed iframes; use another store`,
       cause,
     );
   }

@@ -4,10 +4,17 @@ import { quote } from './quote.js';
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const SEGMENT_PATTERN = /^[A-Za-z0-9_-]*$/;
 
-const VALUES = new Int16Array(128).fill(-1);
-for (let index = 0; index < ALPHABET.length; index += 1) {
-  VALUES[ALPHABET.charCodeAt(index)] = index;
+/** Maps a character code to its 6-bit value, or -1 for characters outside the alphabet. */
+function buildValueTable(): Int16Array {
+  const values = new Int16Array(128).fill(-1);
+  for (let index = 0; index < ALPHABET.length; index += 1) {
+    values[ALPHABET.charCodeAt(index)] = index;
+  }
+  return values;
 }
+
+// Built by a call marked pure, so that a bundle without decodeBase64Url drops the table.
+const VALUES = /* @__PURE__ */ buildValueTable();
 
 /** Name of a token segment, used in error messages. */
 export type SegmentName = 'header' | 'claims' | 'signature';
@@ -40,7 +47,7 @@ export function checkSegment(segment: string, name: SegmentName): void {
     );
   }
   if (tail !== 0) {
-    const last = VALUES[segment.charCodeAt(segment.length - 1)] ?? 0;
+    const last = ALPHABET.indexOf(segment.charAt(segment.length - 1));
     const unusedBits = tail === 2 ? 0b1111 : 0b11;
     if ((last & unusedBits) !== 0) {
       throw fail('ERR_TOKEN_BASE64URL', 'is not canonical base64url: its last character has non-zero unused bits');
