@@ -43,6 +43,12 @@ const MODULE_PAGE = `<!doctype html>
   window.moduleGenerate = (now) => generate(${JSON.stringify(KEY)}, ${JSON.stringify(SECRET)}, { clock: () => now, store: false });
 </script>`;
 
+/**
+ * Host name that the suite's Chromium resolves to the loopback server. Unlike 127.0.0.1 and
+ * localhost it is not a secure context, like a site served over plain http.
+ */
+const INSECURE_HOST = 'insecure.test';
+
 const VITE_ENTRY = `import { generate } from '@authtoken/browser';
 window.viteGenerate = (key, secret, now) => generate(key, secret, { clock: () => now, store: false });
 `;
@@ -80,7 +86,7 @@ describe.runIf(runSuite)('Chromium', () => {
       },
       { '/dist/': join(PACKAGE_DIR, 'dist'), '/vite/': join(viteRoot, 'dist') },
     );
-    session = await launchChromium();
+    session = await launchChromium([`--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`]);
   });
 
   afterAll(async () => {
@@ -239,6 +245,23 @@ describe.runIf(runSuite)('Chromium', () => {
       NOW_MS,
     );
     expect(token).toBe(await joseToken(NOW_MS));
+    await page.close();
+  });
+
+  it('reports missing WebCrypto over plain http', async () => {
+    const page = await session.context.newPage();
+    await page.goto(`http://${INSECURE_HOST}:${new URL(server.origin).port}/module.html`);
+    await page.waitForFunction(() => 'moduleGenerate' in window);
+    const outcome = await page.evaluate(async (now) => {
+      const moduleGenerate = (window as unknown as { moduleGenerate(now: number): Promise<string> }).moduleGenerate;
+      try {
+        return { secureContext: window.isSecureContext, token: await moduleGenerate(now) };
+      } catch (error) {
+        return { secureContext: window.isSecureContext, code: (error as { code?: unknown }).code };
+      }
+    }, NOW_MS);
+    expect(outcome.secureContext).toBe(false);
+    expect(outcome).toEqual({ secureContext: false, code: 'ERR_CRYPTO_UNAVAILABLE' });
     await page.close();
   });
 

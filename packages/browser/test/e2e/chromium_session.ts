@@ -158,8 +158,11 @@ export interface ChromiumSession {
   close(): Promise<void>;
 }
 
-/** Launches Debian's Chromium through playwright-core with a new user-data folder. */
-export async function launchChromium(): Promise<ChromiumSession> {
+/**
+ * Launches Debian's Chromium through playwright-core with a new user-data folder, passing
+ * `extraArgs` after {@link CHROMIUM_ARGS}.
+ */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<ChromiumSession> {
   if (!chromiumAvailable()) {
     throw new Error(
       `Chromium was not found at ${CHROMIUM_PATH}; install Debian's package with "apt-get install -y chromium", or set CHROMIUM_PATH`,
@@ -169,7 +172,7 @@ export async function launchChromium(): Promise<ChromiumSession> {
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
   });
   return {
     context,
