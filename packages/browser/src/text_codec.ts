@@ -1,8 +1,9 @@
 import { encodeBase64Url, type TextCodec } from '@authtoken/core';
 
-const encoder = new TextEncoder();
+// Both are marked pure, so a bundle that never decodes, such as a store alone, drops the decoder.
+const encoder = /* @__PURE__ */ new TextEncoder();
 // `fatal` makes invalid UTF-8 throw, which core reports as ERR_TOKEN_JSON.
-const decoder = new TextDecoder('utf-8', { fatal: true });
+const decoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Base64url of UTF-8 text, built on `TextEncoder`, `TextDecoder` and `atob`, which every

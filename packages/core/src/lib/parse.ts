@@ -9,7 +9,7 @@ import { mustBe } from './messages.js';
 
 /** Header of every token minted here, `{"alg":"HS256","typ":"JWT"}`, already encoded. */
 export const STANDARD_HEADER_SEGMENT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9';
-const STANDARD_HEADER: TokenHeader = Object.freeze({ alg: 'HS256', typ: 'JWT' });
+const STANDARD_HEADER: TokenHeader = /* @__PURE__ */ Object.freeze({ alg: 'HS256', typ: 'JWT' });
 
 /** A token split into its parts, checked for shape but not for its signature. */
 export interface ParsedToken {
