@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jwtVerify } from 'jose';
-import { decode } from '../src/index.js';
+import { decode, generate } from '../src/index.js';
 
 const cliPath = new URL('../dist/cli.js', import.meta.url).pathname;
 let folder: string;
@@ -37,7 +37,7 @@ describe('authtoken CLI', () => {
     const run = cli(['generate', '--key', 'cli-key', '--ttl', '120', '--aud', 'telemetry', '--claim', 'team=ops'], {
       env: { AUTHTOKEN_SECRET: 'cli-secret' },
     });
-    expect(run.stderr).toBe('');
+    expect(run.stderr).toContain('saved the secret of key "cli-key"');
     expect(run.status).toBe(0);
     const token = run.stdout.trim();
     const { payload } = await jwtVerify(token, new TextEncoder().encode('cli-secret'));
@@ -133,7 +133,12 @@ describe('authtoken CLI', () => {
     [['generate', '--key', 'k', '--claim', 'exp=5'], 'registered claim'],
     [['decode'], 'missing TOKEN'],
     [['sign'], 'unknown command "sign"'],
-    [['decode', 'x', '--bogus'], "Unknown option '--bogus'"],
+    [['decode', 'x', '--bogus'], 'unknown option --bogus'],
+    [['generate', '--key', 'k', '--ttl'], 'option --ttl needs a value'],
+    [['generate', '--key', 'k', '--ttl', '0'], '--ttl must be a whole number from 1 to 31536000'],
+    [['decode', 'a.b.c', 'd.e.f'], 'decode takes one TOKEN, but got 2 arguments'],
+    [['refresh', 'a.b.c', 'extra'], 'refresh takes one TOKEN, but got 2 arguments'],
+    [['verify', '-', '--secret-stdin'], 'the token and the secret cannot both come from standard input'],
   ])('exits 2 for usage error %j', (args, message) => {
     const env: Record<string, string> = message === 'missing secret' ? {} : { AUTHTOKEN_SECRET: 's' };
     const run = cli(args, { env });
@@ -146,6 +151,47 @@ describe('authtoken CLI', () => {
     expect(run.status).toBe(0);
     expect(run.stderr).toContain('--secret puts the secret in shell history');
     expect(run.stderr).not.toContain('visible');
+  });
+
+  it('prints help to stderr without a command', () => {
+    const run = cli([]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('Usage: authtoken <command>');
+  });
+
+  it('tells where generate saved the secret', () => {
+    const run = cli(['generate', '--key', 'notice-key'], { env: { AUTHTOKEN_SECRET: 'notice-secret' } });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain(`saved the secret of key "notice-key" to ${storePath}`);
+    expect(run.stderr).not.toContain('notice-secret');
+    const again = cli(['generate', '--key', 'notice-key'], { env: { AUTHTOKEN_SECRET: 'notice-secret' } });
+    expect(again.stderr).toBe('');
+  });
+
+  it('suggests the refresh command for an expired token', () => {
+    const anHourAgo = Date.now() - 3_600_000;
+    const token = generate('k', 's', { ttl: 60, clock: () => anHourAgo, store: false });
+    const run = cli(['verify', token], { env: { AUTHTOKEN_SECRET: 's' } });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('run "authtoken refresh TOKEN" for a new one [ERR_TOKEN_EXPIRED]');
+  });
+
+  it('names the credential file when refresh finds no secret', () => {
+    const token = cli(['generate', '--key', 'missing-key', '--no-store'], {
+      env: { AUTHTOKEN_SECRET: 's' },
+    }).stdout.trim();
+    const run = cli(['refresh', token]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`no credential for key "missing-key" in ${storePath}`);
+    expect(run.stderr).toContain('run "authtoken generate --key missing-key" without --no-store');
+  });
+
+  it('prints failed verify results on stdout under --json', () => {
+    const token = cli(['generate', '--key', 'k', '--no-store'], { env: { AUTHTOKEN_SECRET: 'right' } }).stdout.trim();
+    const run = cli(['verify', token, '--json'], { env: { AUTHTOKEN_SECRET: 'wrong' } });
+    expect(run.status).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ valid: false, error: { code: 'ERR_SIGNATURE_MISMATCH' } });
   });
 
   it('prints help with exit 0', () => {

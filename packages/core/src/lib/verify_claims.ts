@@ -83,7 +83,7 @@ function checkAudience(claims: TokenClaims, expected: string[] | undefined): voi
   if (!actual.some((audience) => expected.includes(audience))) {
     throw new AuthTokenError(
       'ERR_AUDIENCE_MISMATCH',
-      `token audience ${actual.length === 0 ? '(none)' : actual.map(quote).join(', ')} does not contain any expected audience`,
+      `token audience ${actual.length === 0 ? '(none)' : actual.map(quote).join(', ')} does not contain any expected audience (${expected.map(quote).join(', ')})`,
       { claim: 'aud' },
     );
   }

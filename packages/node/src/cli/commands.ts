@@ -1,14 +1,16 @@
 import { parseArgs } from 'node:util';
 import { decode, generate, refresh, verify, type JsonValue } from '../index.js';
 import { FileCredentialStore } from '../file_store.js';
-import { MemoryCredentialStore } from '@authtoken/core';
+import { AuthTokenError, isAuthTokenError, MemoryCredentialStore } from '@authtoken/core';
 import { defaultStorePath, parseClaims, parseSeconds, readSecret, readToken, type CliEnvironment } from './inputs.js';
 import { UsageError } from './usage.js';
 
-/** What a command prints on success: plain text, and the value printed under --json. */
+/** Output of a successful command: plain text, and the value printed under --json. */
 export interface CommandResult {
   text: string;
   json: unknown;
+  /** One line for stderr, such as where a secret was saved. */
+  notice?: string;
 }
 
 const COMMON = {
@@ -21,6 +23,12 @@ const SECRET = {
   secret: { type: 'string' },
   'secret-stdin': { type: 'boolean' },
 } as const;
+
+function rejectExtraArguments(command: string, positionals: string[]): void {
+  if (positionals.length > 1) {
+    throw new UsageError(`${command} takes one TOKEN, but got ${positionals.length} arguments`);
+  }
+}
 
 function tokenResult(token: string): CommandResult {
   const { header, claims } = decode(token);
@@ -60,8 +68,12 @@ export function runGenerate(args: string[], environment: CliEnvironment): Comman
   }
   const secret = readSecret(values, environment);
   const claims = { ...parseClaims(values.claim ?? [], false), ...parseClaims(values['claim-json'] ?? [], true) };
-  const aud = values.aud === undefined ? undefined : values.aud.length === 1 ? values.aud[0] : values.aud;
+  // One --aud gives a string claim, as most issuers write it; several give an array.
+  let aud: string | string[] | undefined = values.aud;
+  if (aud?.length === 1) aud = aud[0];
 
+  const store = values['no-store'] === true ? undefined : storeFor(values.store, environment);
+  const alreadyStored = store?.get(key) === secret;
   const token = generate(key, secret, {
     ttl: parseSeconds('--ttl', values.ttl),
     nbf: parseSeconds('--nbf', values.nbf),
@@ -69,9 +81,13 @@ export function runGenerate(args: string[], environment: CliEnvironment): Comman
     sub: values.sub,
     jti: values.jti,
     claims: Object.keys(claims).length > 0 ? (claims as Record<string, JsonValue>) : undefined,
-    store: values['no-store'] === true ? false : storeFor(values.store, environment),
+    store: store ?? false,
   });
-  return tokenResult(token);
+  const result = tokenResult(token);
+  if (store !== undefined && !alreadyStored) {
+    result.notice = `saved the secret of key ${JSON.stringify(key)} to ${store.path} (mode 0600) so refresh can find it; pass --no-store to skip`;
+  }
+  return result;
 }
 
 export function runRefresh(args: string[], environment: CliEnvironment): CommandResult {
@@ -80,15 +96,24 @@ export function runRefresh(args: string[], environment: CliEnvironment): Command
     allowPositionals: true,
     options: { ...COMMON, ttl: { type: 'string' } },
   });
-  const token = refresh(readToken(positionals[0], environment), {
-    ttl: parseSeconds('--ttl', values.ttl),
-    store: storeFor(values.store, environment),
-  });
-  return tokenResult(token);
+  rejectExtraArguments('refresh', positionals);
+  const oldToken = readToken(positionals[0], environment);
+  const store = storeFor(values.store, environment);
+  try {
+    return tokenResult(refresh(oldToken, { ttl: parseSeconds('--ttl', values.ttl), store }));
+  } catch (error) {
+    if (!isAuthTokenError(error) || error.code !== 'ERR_CREDENTIAL_NOT_FOUND') throw error;
+    const key = decode(oldToken).claims.iss ?? '';
+    throw new AuthTokenError(
+      'ERR_CREDENTIAL_NOT_FOUND',
+      `no credential for key ${JSON.stringify(key)} in ${store.path}; run "authtoken generate --key ${key}" without --no-store first, or pass --store with the file that generate used`,
+    );
+  }
 }
 
 export function runDecode(args: string[], environment: CliEnvironment): CommandResult {
   const { positionals } = parseArgs({ args, allowPositionals: true, options: COMMON });
+  rejectExtraArguments('decode', positionals);
   const decoded = decode(readToken(positionals[0], environment));
   return { text: JSON.stringify(decoded, null, 2), json: decoded };
 }
@@ -106,6 +131,12 @@ export function runVerify(args: string[], environment: CliEnvironment): CommandR
       'clock-tolerance': { type: 'string' },
     },
   });
+  rejectExtraArguments('verify', positionals);
+  if (positionals[0] === '-' && values['secret-stdin'] === true) {
+    throw new UsageError(
+      'the token and the secret cannot both come from standard input; pass the token as an argument or the secret in AUTHTOKEN_SECRET',
+    );
+  }
   const token = readToken(positionals[0], environment);
   const claims = verify(token, readSecret(values, environment), {
     audience: values.audience,

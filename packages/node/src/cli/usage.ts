@@ -31,7 +31,8 @@ Options of generate:
   --nbf SECONDS             "nbf" claim, seconds since the epoch
   --claim NAME=VALUE        custom claim with a string value; repeatable
   --claim-json NAME=JSON    custom claim with a JSON value, such as n=5 or tags='["a"]'
-  --no-store                do not save the credential for later refreshes
+  --no-store                do not save the secret to the credential file (by default it is
+                            saved there, mode 0600, so that refresh can find it later)
 
 Options of refresh:
   --ttl SECONDS             lifetime of the new token (default: the old token's lifetime)
@@ -46,7 +47,8 @@ Common options:
   --store FILE              credential file for generate and refresh (default $AUTHTOKEN_STORE,
                             else $XDG_CONFIG_HOME/authtoken/credentials.json, else
                             ~/.config/authtoken/credentials.json)
-  --json                    print results and errors as JSON
+  --json                    print results as JSON on stdout and errors as JSON on stderr;
+                            verify prints {"valid":false,"error":{...}} on stdout instead
   -h, --help                show this help
 
 Exit codes: 0 success, 1 invalid token or failed operation, 2 usage error.
