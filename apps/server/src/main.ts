@@ -68,9 +68,25 @@ async function main(): Promise<void> {
     process.stderr.write(formatStartupBanner(url, server.database, server.firstAdmin));
   } catch (error) {
     logger.fatal({ err: error }, 'server failed to listen');
+    process.stderr.write(`${describeListenError(error, config.host, config.port)}\nThe server did not start.\n`);
     await server.stop();
     process.exit(1);
   }
+}
+
+/** Explains a failed listen in one line for the person who started the server. */
+function describeListenError(error: unknown, host: string, port: number): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE') {
+    return `Port ${port} on ${host} is already in use; stop the other process or set AUTHTOKEN_PORT to a free port (0 picks one).`;
+  }
+  if (code === 'EACCES') {
+    return `Listening on ${host}:${port} is not permitted for this user; set AUTHTOKEN_PORT to 1024 or above.`;
+  }
+  if (code === 'EADDRNOTAVAIL') {
+    return `Address ${host} is not an address of this machine; set AUTHTOKEN_HOST to one of its addresses, such as 127.0.0.1.`;
+  }
+  return `Listening on ${host}:${port} failed: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 await main();

@@ -27,7 +27,9 @@ describe.each(databaseTargets())('accounts and sessions on $name', (target) => {
 
   it('sign-up with bearer returns a working token', async () => {
     const email = freshEmail();
-    const signedUp = await running.client().auth.signUp.mutate({ email, name: 'Ada', password: PASSWORD, session: 'bearer' });
+    const signedUp = await running
+      .client()
+      .auth.signUp.mutate({ email, name: 'Ada', password: PASSWORD, session: 'bearer' });
 
     expect(signedUp.user.email).toBe(email);
     expect(signedUp.user.role).toBe('developer');
@@ -169,7 +171,9 @@ describe.each(databaseTargets())('accounts and sessions on $name', (target) => {
 
   it('sign-out revokes bearer session', async () => {
     const email = freshEmail();
-    const { token } = await running.client().auth.signUp.mutate({ email, name: 'Bye', password: PASSWORD, session: 'bearer' });
+    const { token } = await running
+      .client()
+      .auth.signUp.mutate({ email, name: 'Bye', password: PASSWORD, session: 'bearer' });
     const client = running.client({ token: token ?? '' });
     const other = await running.client().auth.signIn.mutate({ email, password: PASSWORD, session: 'bearer' });
 

@@ -99,7 +99,11 @@ describe('loadConfig', () => {
     ],
     ['AUTHTOKEN_COOKIE_SECURE', 'yes', 'AUTHTOKEN_COOKIE_SECURE must be "true" or "false", got "yes"'],
     ['AUTHTOKEN_TRUST_PROXY', 'maybe', 'AUTHTOKEN_TRUST_PROXY must be "true" or "false", got "maybe"'],
-    ['AUTHTOKEN_LOG_LEVEL', 'verbose', 'AUTHTOKEN_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
+    [
+      'AUTHTOKEN_LOG_LEVEL',
+      'verbose',
+      'AUTHTOKEN_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    ],
     ['AUTHTOKEN_ADMIN_EMAIL', 'root', 'AUTHTOKEN_ADMIN_EMAIL must be an email address such as admin@example.com'],
     [
       'AUTHTOKEN_SIGNIN_WINDOW',

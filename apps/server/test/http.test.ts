@@ -79,7 +79,9 @@ describe.each(databaseTargets())('HTTP surface on $name', (target) => {
     expect(error.data?.code).toBe('UNAUTHORIZED');
     const batchedRequests = running.logs
       .entries()
-      .filter((entry) => entry.msg === 'incoming request' && String((entry.req as { path: string }).path).includes(','));
+      .filter(
+        (entry) => entry.msg === 'incoming request' && String((entry.req as { path: string }).path).includes(','),
+      );
     expect(batchedRequests).toHaveLength(1);
   });
 

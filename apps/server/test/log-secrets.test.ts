@@ -45,7 +45,11 @@ describe.each(databaseTargets())('log output of a full run on $name', (target) =
 
     const jar = new CookieJar();
     const cookieClient = running.client({ jar });
-    await cookieClient.auth.signUp.mutate({ email: 'cookie@example.com', name: 'Cookie', password: DEVELOPER_PASSWORD });
+    await cookieClient.auth.signUp.mutate({
+      email: 'cookie@example.com',
+      name: 'Cookie',
+      password: DEVELOPER_PASSWORD,
+    });
     secrets.set('cookie session token', jar.cookies.get(SESSION_COOKIE_NAME) ?? '');
     await cookieClient.auth.me.query();
 
@@ -61,9 +65,13 @@ describe.each(databaseTargets())('log output of a full run on $name', (target) =
     await expectTRPCError(bearerClient.users.list.query());
 
     for (let attempt = 0; attempt < 3; attempt++) {
-      await expectTRPCError(running.client().auth.signIn.mutate({ email: 'bearer@example.com', password: WRONG_PASSWORD }));
+      await expectTRPCError(
+        running.client().auth.signIn.mutate({ email: 'bearer@example.com', password: WRONG_PASSWORD }),
+      );
     }
-    await expectTRPCError(running.client().auth.signIn.mutate({ email: 'nobody@example.com', password: WRONG_PASSWORD }));
+    await expectTRPCError(
+      running.client().auth.signIn.mutate({ email: 'nobody@example.com', password: WRONG_PASSWORD }),
+    );
     await expectTRPCError(
       running.client().auth.signUp.mutate({ email: 'long@example.com', name: 'Long', password: OVERLONG_PASSWORD }),
     );

@@ -1,7 +1,8 @@
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -101,6 +102,8 @@ describe('main entry point', () => {
     expect(banner).toContain('sign in as admin@example.com');
     expect(banner).toContain(`(SQLite: ${path.join(workDir, 'data', SQLITE_FILE_NAME)})`);
     expect(existsSync(path.join(workDir, 'data', SQLITE_FILE_NAME))).toBe(true);
+    expect(statSync(path.join(workDir, 'data', SQLITE_FILE_NAME)).mode & 0o777).toBe(0o600);
+    expect(statSync(path.join(workDir, 'data')).mode & 0o777).toBe(0o700);
 
     const { token, user } = await createClient(running.url).auth.signIn.mutate({
       email: 'admin@example.com',
@@ -135,6 +138,26 @@ describe('main entry point', () => {
     expect(existsSync(path.join(workDir, 'nested', 'state', SQLITE_FILE_NAME))).toBe(true);
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);
+  });
+
+  it('port in use exits 1 with a readable reason', async () => {
+    const blocker = createNetServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const result = await promisify(execFile)(process.execPath, [path.join(buildDir, 'main.js')], {
+        cwd: workDir,
+        env: { PATH: process.env.PATH ?? '', AUTHTOKEN_PORT: String(port) },
+      }).then(
+        () => ({ code: 0, stderr: '' }),
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+      expect(result.stderr).toContain('The server did not start.');
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
 
   it('invalid configuration exits 1 naming the variable', async () => {

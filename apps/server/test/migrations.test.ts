@@ -146,7 +146,10 @@ describe.each(databaseTargets())('migrations on $name', (target) => {
 
     const owner = user();
     await db.insertInto('users').values(owner).execute();
-    await db.insertInto('sessions').values({ ...session, user_id: owner.id }).execute();
+    await db
+      .insertInto('sessions')
+      .values({ ...session, user_id: owner.id })
+      .execute();
     await db.deleteFrom('users').where('id', '=', owner.id).execute();
     expect(await db.selectFrom('sessions').selectAll().execute()).toEqual([]);
   });

@@ -82,7 +82,10 @@ describe.each(databaseTargets())('sign-in rate limits on $name', (target) => {
         fromIp(`10.0.5.${attempt}`).auth.signIn.mutate({ email: 'victim@example.com', password: 'wrong password' }),
       );
     }
-    const signedIn = await fromIp('10.0.5.9').auth.signIn.mutate({ email: 'bystander@example.com', password: PASSWORD });
+    const signedIn = await fromIp('10.0.5.9').auth.signIn.mutate({
+      email: 'bystander@example.com',
+      password: PASSWORD,
+    });
     expect(signedIn.user.email).toBe('bystander@example.com');
   });
 

@@ -28,7 +28,9 @@ describe.each(databaseTargets())('roles and first admin on $name', (target) => {
   }
 
   async function signUpDeveloper(server: RunningServer, email: string) {
-    const result = await server.client().auth.signUp.mutate({ email, name: email, password: PASSWORD, session: 'bearer' });
+    const result = await server
+      .client()
+      .auth.signUp.mutate({ email, name: email, password: PASSWORD, session: 'bearer' });
     return { user: result.user, client: server.client({ token: result.token ?? '' }) };
   }
 
@@ -173,9 +175,7 @@ describe.each(databaseTargets())('roles and first admin on $name', (target) => {
     await running.stop();
     running = undefined;
 
-    await expect(
-      startTestServer(database, { env: { AUTHTOKEN_ADMIN_EMAIL: 'taken@example.com' } }),
-    ).rejects.toThrow(
+    await expect(startTestServer(database, { env: { AUTHTOKEN_ADMIN_EMAIL: 'taken@example.com' } })).rejects.toThrow(
       'The first admin email taken@example.com already belongs to a developer account; set AUTHTOKEN_ADMIN_EMAIL to another address',
     );
   });

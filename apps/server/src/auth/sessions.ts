@@ -16,9 +16,7 @@ export interface SessionPolicy {
 /** Reason a presented token does not open a session. */
 export type SessionRejection = 'unknown' | 'revoked' | 'expired' | 'idle';
 
-export type SessionLookup =
-  | { ok: true; session: Session; user: User }
-  | { ok: false; reason: SessionRejection };
+export type SessionLookup = { ok: true; session: Session; user: User } | { ok: false; reason: SessionRejection };
 
 /** Creates an opaque session token: 32 random bytes, base64url, 43 characters. */
 export function generateSessionToken(): string {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 import SQLite from 'better-sqlite3';
@@ -35,9 +35,12 @@ export function openDatabase(options: { databaseUrl: string | undefined; dataDir
 }
 
 function openSqlite(dataDir: string): DatabaseHandle {
-  mkdirSync(dataDir, { recursive: true });
+  // The database contains password and session hashes, so only this user may read it. SQLite
+  // gives the -wal and -shm files the mode of the database file.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, SQLITE_FILE_NAME);
   const database = new SQLite(file);
+  chmodSync(file, 0o600);
   // WAL lets readers run while a write is in progress, and the busy timeout
   // makes a second writer wait instead of failing at once.
   database.pragma('journal_mode = WAL');
@@ -53,7 +56,9 @@ function openPostgres(connectionString: string): DatabaseHandle {
     // but node-postgres returns BIGINT as a string by default.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === PG_INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+        oid === PG_INT8_OID
+          ? (value: string) => Number(value)
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
   const url = new URL(connectionString);

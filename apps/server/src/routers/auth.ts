@@ -46,7 +46,11 @@ function deliverSession(ctx: Context, delivery: 'cookie' | 'bearer', token: stri
 
 async function startSession(ctx: Context, user: User, delivery: 'cookie' | 'bearer'): Promise<SignedIn> {
   const { session, token } = await createSession(ctx.db, user.id, ctx.clock.now(), sessionPolicy(ctx));
-  return { user: toPublicUser(user), token: deliverSession(ctx, delivery, token, session), expiresAt: session.expires_at };
+  return {
+    user: toPublicUser(user),
+    token: deliverSession(ctx, delivery, token, session),
+    expiresAt: session.expires_at,
+  };
 }
 
 /** Kind of rate-limit counter. Each key is `<scope>:<IP or email>`. */
@@ -95,7 +99,10 @@ export const authRouter = router({
         await ctx.db.insertInto('users').values(user).execute();
       } catch (error) {
         if (isUniqueViolation(error)) {
-          throw new TRPCError({ code: 'CONFLICT', message: 'An account with this email already exists; sign in instead' });
+          throw new TRPCError({
+            code: 'CONFLICT',
+            message: 'An account with this email already exists; sign in instead',
+          });
         }
         throw error;
       }

@@ -47,34 +47,32 @@ export const usersRouter = router({
    * Changes a user's role. Admin only. The last admin cannot be demoted, so
    * the server always keeps someone who can manage it.
    */
-  setRole: adminProcedure
-    .input(z.object({ userId: userIdInput, role: roleInput }))
-    .mutation(async ({ ctx, input }) => {
-      const updated = await ctx.db.transaction().execute(async (trx) => {
-        // Locking the admin rows makes concurrent demotions on PostgreSQL
-        // wait for each other. SQLite runs one write transaction at a time.
-        let admins = trx.selectFrom('users').select('id').where('role', '=', 'admin');
-        if (ctx.databaseKind === 'postgres') admins = admins.forUpdate();
-        const adminIds = (await admins.execute()).map((row) => row.id);
+  setRole: adminProcedure.input(z.object({ userId: userIdInput, role: roleInput })).mutation(async ({ ctx, input }) => {
+    const updated = await ctx.db.transaction().execute(async (trx) => {
+      // Locking the admin rows makes concurrent demotions on PostgreSQL
+      // wait for each other. SQLite runs one write transaction at a time.
+      let admins = trx.selectFrom('users').select('id').where('role', '=', 'admin');
+      if (ctx.databaseKind === 'postgres') admins = admins.forUpdate();
+      const adminIds = (await admins.execute()).map((row) => row.id);
 
-        const target = await trx.selectFrom('users').selectAll().where('id', '=', input.userId).executeTakeFirst();
-        if (target === undefined) {
-          throw new TRPCError({ code: 'NOT_FOUND', message: `No user with id ${input.userId}` });
-        }
-        if (target.role === 'admin' && input.role !== 'admin' && adminIds.length <= 1) {
-          throw new TRPCError({
-            code: 'PRECONDITION_FAILED',
-            message: 'Cannot remove the admin role from the last admin; make another user admin first',
-          });
-        }
-        if (target.role === input.role) return target;
+      const target = await trx.selectFrom('users').selectAll().where('id', '=', input.userId).executeTakeFirst();
+      if (target === undefined) {
+        throw new TRPCError({ code: 'NOT_FOUND', message: `No user with id ${input.userId}` });
+      }
+      if (target.role === 'admin' && input.role !== 'admin' && adminIds.length <= 1) {
+        throw new TRPCError({
+          code: 'PRECONDITION_FAILED',
+          message: 'Cannot remove the admin role from the last admin; make another user admin first',
+        });
+      }
+      if (target.role === input.role) return target;
 
-        const now = ctx.clock.now();
-        await trx.updateTable('users').set({ role: input.role, updated_at: now }).where('id', '=', target.id).execute();
-        return { ...target, role: input.role, updated_at: now };
-      });
+      const now = ctx.clock.now();
+      await trx.updateTable('users').set({ role: input.role, updated_at: now }).where('id', '=', target.id).execute();
+      return { ...target, role: input.role, updated_at: now };
+    });
 
-      ctx.log.info({ userId: updated.id, role: updated.role, changedBy: ctx.user.id }, 'user role changed');
-      return toPublicUser(updated);
-    }),
+    ctx.log.info({ userId: updated.id, role: updated.role, changedBy: ctx.user.id }, 'user role changed');
+    return toPublicUser(updated);
+  }),
 });

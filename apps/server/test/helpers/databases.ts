@@ -91,9 +91,7 @@ export function databaseTargets(): DatabaseTarget[] {
     targets.push({
       name: 'postgres',
       create: () =>
-        Promise.reject(
-          new Error(`${POSTGRES_URL_VARIABLE} is not set; CI must run the tests against PostgreSQL too`),
-        ),
+        Promise.reject(new Error(`${POSTGRES_URL_VARIABLE} is not set; CI must run the tests against PostgreSQL too`)),
     });
   }
   return targets;

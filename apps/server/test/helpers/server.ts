@@ -13,7 +13,12 @@ export class LogCapture {
 
   readonly stream = new Writable({
     write: (chunk: Buffer, _encoding, done) => {
-      this.lines.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
+      this.lines.push(
+        ...chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((line) => line !== ''),
+      );
       done();
     },
   });
@@ -58,7 +63,11 @@ export async function startTestServer(
   });
   const logs = new LogCapture();
   const logger = createLogger(config.logLevel, logs.stream);
-  const server = await createServer({ config, logger, ...(options.clock === undefined ? {} : { clock: options.clock }) });
+  const server = await createServer({
+    config,
+    logger,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
   const url = await server.start();
   return {
     url,

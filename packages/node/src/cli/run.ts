@@ -72,7 +72,7 @@ export function runCli(argv: string[], output: CliOutput, environment: CliEnviro
 
 /**
  * Prints an error. Under --json it is a JSON object on stderr, except for verify, which prints
- * `{"valid":false,"error":…}` on stdout so a pipe sees a result either way.
+ * `{"valid":false,"error":…}` on stdout so a pipe receives a result either way.
  */
 function reportError(error: unknown, mode: { json: boolean; verify: boolean }, output: CliOutput): number {
   let code: string;
