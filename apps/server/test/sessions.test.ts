@@ -80,6 +80,23 @@ describe.each(databaseTargets())('session lifetime on $name', (target) => {
     }
   });
 
+  it('records uses at most once per touch interval', async () => {
+    const { client } = await signUp();
+    const lastUsed = async () =>
+      (await running.server.database.db.selectFrom('sessions').select('last_used_at').executeTakeFirstOrThrow())
+        .last_used_at;
+    const signedUpAt = await lastUsed();
+
+    // The touch interval is a twentieth of the idle timeout: 30 s for 600 s.
+    clock.advanceSeconds(10);
+    await client.auth.me.query();
+    expect(await lastUsed()).toBe(signedUpAt);
+
+    clock.advanceSeconds(21);
+    await client.auth.me.query();
+    expect(await lastUsed()).toBe(clock.now());
+  });
+
   it('rejection reason is logged without the token', async () => {
     const { client } = await signUp();
     clock.advanceSeconds(IDLE_SECONDS + 1);

@@ -84,7 +84,14 @@ export async function useSession(
   if (now >= row.expires_at) return { ok: false, reason: 'expired' };
   if (now - row.last_used_at >= policy.idleTimeoutSeconds * 1000) return { ok: false, reason: 'idle' };
 
-  await db.updateTable('sessions').set({ last_used_at: now }).where('id', '=', row.id).execute();
+  // Recording every use would make each authenticated request a database write. Uses closer
+  // together than a twentieth of the idle timeout (at most one minute) are not recorded, so a
+  // session can idle out up to that much early.
+  const touchIntervalMs = Math.min(60_000, (policy.idleTimeoutSeconds * 1000) / 20);
+  const lastUsedAt = now - row.last_used_at >= touchIntervalMs ? now : row.last_used_at;
+  if (lastUsedAt === now) {
+    await db.updateTable('sessions').set({ last_used_at: now }).where('id', '=', row.id).execute();
+  }
 
   const session: Session = {
     id: row.id,
@@ -92,7 +99,7 @@ export async function useSession(
     user_id: row.user_id,
     created_at: row.created_at,
     expires_at: row.expires_at,
-    last_used_at: now,
+    last_used_at: lastUsedAt,
     revoked_at: null,
   };
   const user: User = {
