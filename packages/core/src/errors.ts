@@ -60,7 +60,7 @@ export interface AuthTokenErrorOptions {
 
 /**
  * The one error class of the suite. Every failure, from a bad argument to a corrupt store,
- * is an `AuthTokenError` with a stable `code`. Messages name the bad value and the fix; they
+ * is an `AuthTokenError` with a stable `code`. Messages name the bad value and the fix. They
  * never contain a secret, and they quote at most the first 40 characters of a token or key.
  *
  * @example

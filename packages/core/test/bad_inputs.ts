@@ -40,7 +40,7 @@ function segment(value: unknown): string {
   return encodeBase64Url(new TextEncoder().encode(text));
 }
 
-/** A token with the given header and claims and a signature that is well-formed but wrong. */
+/** Builds a token with the given header and claims and a well-formed but wrong signature. */
 function tokenWith(header: unknown, claims: unknown): string {
   return `${segment(header)}.${segment(claims)}.${SIGNATURE}`;
 }

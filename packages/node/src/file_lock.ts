@@ -52,7 +52,7 @@ export function acquireLock(lockPath: string, options: LockOptions): () => void 
 
     if (isStale(lockPath, staleAge)) {
       // NOTE: two processes that find the same stale lock at the same moment can both remove
-      // it; the window is a few microseconds once per crashed writer.
+      // it. The window is a few microseconds, once per crashed writer.
       removeQuietly(lockPath);
       continue;
     }

@@ -89,6 +89,7 @@ export type {
   GenerateOptions,
   JsonValue,
   RefreshOptions,
+  StoredSecret,
   SyncCredentialStore,
   TokenClaims,
   TokenHeader,

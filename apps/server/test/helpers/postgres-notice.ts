@@ -1,7 +1,7 @@
 /**
- * Vitest global setup: says once, at the start of a run, when the PostgreSQL variants of the
- * server tests are left out, because they then vanish from the results instead of showing as
- * skipped.
+ * Vitest global setup: prints one line at the start of a run when the PostgreSQL variants of
+ * the server tests are left out. Without it they would vanish from the results instead of
+ * showing as skipped.
  */
 export default function announcePostgresTargets(): void {
   const url = process.env['AUTHTOKEN_TEST_POSTGRES_URL'];

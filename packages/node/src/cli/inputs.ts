@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from './usage.js';
 
-/** Where a command finds its inputs besides its arguments. */
+/** Sources of a command's inputs besides its arguments: the environment and standard input. */
 export interface CliEnvironment {
   env: NodeJS.ProcessEnv;
   /** Returns all of standard input as text. */
