@@ -96,13 +96,39 @@ describe('FileCredentialStore', () => {
     );
   });
 
-  it.skipIf(process.getuid?.() === 0)('reports an unreadable file as unavailable', () => {
+  it('reports an unreadable file as unavailable', async (context) => {
     const store = new FileCredentialStore(path);
     store.set('k', 's');
-    chmodSync(path, 0o000);
-    expect(() => new FileCredentialStore(path).get('k')).toThrow(
-      expect.objectContaining({ code: 'ERR_STORE_UNAVAILABLE' }),
-    );
+    if (process.getuid?.() !== 0) {
+      chmodSync(path, 0o000);
+      expect(() => new FileCredentialStore(path).get('k')).toThrow(
+        expect.objectContaining({ code: 'ERR_STORE_UNAVAILABLE' }),
+      );
+      return;
+    }
+    // Root reads any file, so the read runs in a child process as the unprivileged user
+    // "nobody" (uid 65534), for which the 0600 file is unreadable.
+    chmodSync(folder, 0o755);
+    chmodSync(join(folder, 'nested'), 0o755);
+    const script = `
+      import { FileCredentialStore } from ${JSON.stringify(distEntry)};
+      try {
+        new FileCredentialStore(process.argv[1]).get('k');
+        console.log('read');
+      } catch (error) {
+        console.log(error.code);
+      }
+    `;
+    const output = await run(process.execPath, ['--input-type=module', '-e', script, path], {
+      uid: 65534,
+      gid: 65534,
+    }).catch((error: { stdout: string; stderr: string }) => error);
+    // NOTE: the child must be able to load this package. Below a folder that "nobody" cannot
+    // enter (such as /root) there is nothing to observe, so the test is skipped there.
+    if (output.stdout === '' && /ERR_MODULE_NOT_FOUND|EACCES/u.test(output.stderr)) {
+      context.skip('the package folder is not readable by uid 65534');
+    }
+    expect(output.stdout.trim()).toBe('ERR_STORE_UNAVAILABLE');
   });
 
   it('times out on a held lock and names the holder', () => {
