@@ -84,9 +84,22 @@ const envSchema = z.object({
   AUTHTOKEN_DATA_DIR: z.string().min(1, 'AUTHTOKEN_DATA_DIR must not be empty').default('./data'),
   AUTHTOKEN_DATABASE_URL: z
     .string()
-    .refine((url) => /^postgres(ql)?:\/\/./.test(url), {
-      message:
-        'AUTHTOKEN_DATABASE_URL must be a postgres:// or postgresql:// URL; unset it to use SQLite under AUTHTOKEN_DATA_DIR',
+    .superRefine((url, ctx) => {
+      if (!/^postgres(ql)?:\/\/./.test(url)) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'AUTHTOKEN_DATABASE_URL must be a postgres:// or postgresql:// URL; unset it to use SQLite under AUTHTOKEN_DATA_DIR',
+        });
+      } else if (!URL.canParse(url)) {
+        // Checked here because Node's URL error carries the whole input,
+        // password included, into any log line that records the error.
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'AUTHTOKEN_DATABASE_URL is not a valid URL; percent-encode reserved characters such as @ : / % in the user name and password, and check the host and port',
+        });
+      }
     })
     .optional(),
   AUTHTOKEN_LOG_LEVEL: z

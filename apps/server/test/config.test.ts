@@ -132,6 +132,16 @@ describe('loadConfig', () => {
     expect(error.message).not.toContain('hunter2');
   });
 
+  it('unparsable database URL is rejected unechoed', () => {
+    // The port is not a number, so the URL parser rejects it. Node's error
+    // would carry the whole URL, password included.
+    const error = configError({ AUTHTOKEN_DATABASE_URL: 'postgres://app:hunter2@db.internal:54x2/app' });
+    expect(error.problems).toEqual([
+      'AUTHTOKEN_DATABASE_URL is not a valid URL; percent-encode reserved characters such as @ : / % in the user name and password, and check the host and port',
+    ]);
+    expect(error.message).not.toContain('hunter2');
+  });
+
   it('admin password needs an admin email', () => {
     const error = configError({ AUTHTOKEN_ADMIN_PASSWORD: 'long enough password' });
     expect(error.problems).toEqual([
