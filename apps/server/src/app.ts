@@ -25,7 +25,12 @@ export function buildApp(services: Services, logger: Logger, lifecycle: { closin
   const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({
     loggerInstance,
-    trustProxy: services.config.trustProxy,
+    // Only the connecting peer is trusted as a proxy, so the client IP is the
+    // last X-Forwarded-For entry, the one that proxy appended. With `true`,
+    // Fastify would take the first entry, which the client writes itself, and
+    // a client could dodge the per-IP rate limit by sending a new address with
+    // each attempt. Fastify 5 ignores a numeric hop count, hence the function.
+    trustProxy: services.config.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
     // Keep-alive connections with no request in flight are closed on stop,
     // so close() does not wait for clients to hang up.
     forceCloseConnections: 'idle',

@@ -107,6 +107,24 @@ describe.each(databaseTargets())('sign-in rate limits on $name', (target) => {
     expect(otherIp.user.email).toBe('ip-user@example.com');
   });
 
+  it('IP is the one the proxy appended', async () => {
+    // A proxy such as nginx with $proxy_add_x_forwarded_for appends the
+    // address it saw to whatever X-Forwarded-For the client sent, so only
+    // the last entry can be trusted.
+    const viaProxy = (spoofed: string) => running.client({ headers: { 'x-forwarded-for': `${spoofed}, 203.0.113.5` } });
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const error = await expectTRPCError(
+        viaProxy(`198.51.100.${attempt}`).auth.signIn.mutate({ email: `hop${attempt}@example.com`, password: 'guess' }),
+      );
+      expect(error.data?.code).toBe('UNAUTHORIZED');
+    }
+
+    const blocked = await expectTRPCError(
+      viaProxy('198.51.100.99').auth.signIn.mutate({ email: 'hop99@example.com', password: 'guess' }),
+    );
+    expect(blocked.data?.code).toBe('TOO_MANY_REQUESTS');
+  });
+
   it('success clears the account count', async () => {
     await signUp('forgetful@example.com', '10.0.7.1');
     for (let round = 0; round < 3; round++) {
@@ -157,5 +175,36 @@ describe.each(databaseTargets())('sign-in rate limits on $name', (target) => {
     const codes = (await Promise.all(attempts)).map((error) => error.data?.code);
     expect(codes.filter((code) => code === 'UNAUTHORIZED')).toHaveLength(3);
     expect(codes.filter((code) => code === 'TOO_MANY_REQUESTS')).toHaveLength(7);
+  });
+});
+
+describe.each(databaseTargets())('rate limits without a trusted proxy on $name', (target) => {
+  let database: TestDatabase;
+  let running: RunningServer;
+
+  beforeEach(async () => {
+    database = await target.create();
+    running = await startTestServer(database, { env: { AUTHTOKEN_SIGNIN_MAX_ATTEMPTS_PER_IP: '3' } });
+  });
+
+  afterEach(async () => {
+    await running?.stop();
+    await database?.drop();
+  });
+
+  it('ignores X-Forwarded-For', async () => {
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const client = running.client({ headers: { 'x-forwarded-for': `198.51.100.${attempt}` } });
+      const error = await expectTRPCError(
+        client.auth.signIn.mutate({ email: `spoof${attempt}@example.com`, password: 'guess' }),
+      );
+      expect(error.data?.code).toBe('UNAUTHORIZED');
+    }
+
+    const client = running.client({ headers: { 'x-forwarded-for': '198.51.100.99' } });
+    const blocked = await expectTRPCError(
+      client.auth.signIn.mutate({ email: 'spoof99@example.com', password: 'guess' }),
+    );
+    expect(blocked.data?.code).toBe('TOO_MANY_REQUESTS');
   });
 });
