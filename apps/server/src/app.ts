@@ -63,6 +63,18 @@ export function buildApp(services: Services, logger: Logger, lifecycle: { closin
     return reply.status(status).send({ error: error.message });
   });
 
+  // Fastify's default 404 handler logs and echoes the full URL. A query
+  // string may carry tRPC input such as a password, so only the path is used.
+  app.setNotFoundHandler((request, reply) => {
+    const requestPath = request.url.split('?')[0];
+    request.log.info({ path: requestPath }, 'route not found');
+    return reply.status(404).send({
+      statusCode: 404,
+      error: 'Not Found',
+      message: `Route ${request.method}:${requestPath} not found`,
+    });
+  });
+
   void app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {

@@ -60,6 +60,15 @@ describe.each(databaseTargets())('HTTP surface on $name', (target) => {
     expect(await response.json()).toMatchObject({ statusCode: 404, error: 'Not Found' });
   });
 
+  it('unknown route logs no query string', async () => {
+    const response = await fetch(`${running.url}/trcp/auth.signIn?input=%7B%22password%22%3A%22hunter2-query%22%7D`);
+    expect(response.status).toBe(404);
+    expect(await response.text()).not.toContain('hunter2-query');
+    expect(running.logs.text).not.toContain('hunter2-query');
+    const logged = running.logs.entries().find((entry) => entry.msg === 'route not found');
+    expect(logged?.path).toBe('/trcp/auth.signIn');
+  });
+
   it('unknown procedure is NOT_FOUND', async () => {
     const response = await fetch(`${running.url}/trpc/auth.teleport`);
     expect(response.status).toBe(404);
