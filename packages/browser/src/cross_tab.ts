@@ -20,12 +20,24 @@ export function isTokenMessage(data: unknown, key: string): data is TokenMessage
 /**
  * Runs `task` while holding the Web Lock `name`, so that tabs of one origin run it one at a
  * time. Without the Web Locks API (Safari before 15.4, or Node) it runs `task` at once, and
- * only the single flight inside one page remains.
+ * only the single flight inside one page remains. The same holds where the browser denies the
+ * lock with a `SecurityError`, as in iframes sandboxed without `allow-same-origin`: such an
+ * opaque origin is unique, so no other tab can share it.
  */
-export function withLock<T>(name: string, task: () => Promise<T>): Promise<T> {
+export async function withLock<T>(name: string, task: () => Promise<T>): Promise<T> {
   const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
   if (locks === undefined) return task();
-  return locks.request(name, { mode: 'exclusive' }, task) as Promise<T>;
+  let granted = false;
+  try {
+    return (await locks.request(name, { mode: 'exclusive' }, () => {
+      granted = true;
+      return task();
+    })) as T;
+  } catch (error) {
+    // Only a denied request falls back, because an error of the task itself belongs to the caller.
+    if (granted || (error as { name?: unknown } | null)?.name !== 'SecurityError') throw error;
+    return task();
+  }
 }
 
 /** Opens a BroadcastChannel, or returns `undefined` where the API is missing. */

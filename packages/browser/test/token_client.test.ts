@@ -34,6 +34,7 @@ function createClient(options: TokenClientOptions): TokenClient {
 afterEach(() => {
   for (const client of clients.splice(0)) client.close();
   vi.useRealTimers();
+  vi.unstubAllGlobals();
 });
 
 /** Resolves with the next token `client` announces. */
@@ -307,6 +308,25 @@ describe('TokenClient across tabs', () => {
     const token = await minting.getToken();
     expect(await announced).toBe(token);
     expect(await listening.getToken()).toBe(token);
+  });
+
+  it('works where Web Locks are denied', async () => {
+    // Chromium rejects lock requests from opaque origins, such as sandboxed iframes.
+    const denied = new DOMException('Access to the Locks API is denied in this context.', 'SecurityError');
+    const request = vi.fn(() => Promise.reject(denied));
+    vi.stubGlobal('navigator', { locks: { request } });
+    const client = createClient({
+      key: KEY,
+      secret: SECRET,
+      store: new MemoryCredentialStore(),
+      clock: manualClock().read,
+      crossTab: true,
+      crossTabName: `authtoken-test:${Math.random()}`,
+    });
+
+    const token = await client.getToken();
+    expect(request).toHaveBeenCalledTimes(1);
+    await expect(verifyWithJose(token, SECRET)).resolves.toMatchObject({ iss: KEY });
   });
 
   it('ignores an announced token of another key', async () => {

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { build as viteBuild } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BAD_INPUT_CASES } from '../../../core/test/bad_inputs.js';
@@ -203,18 +203,32 @@ describe.runIf(runSuite)('Chromium', () => {
     await page.close();
   });
 
-  it('reports blocked storage as unavailable', async () => {
+  /** Opens the page that embeds the sandboxed iframe, and returns the page and the iframe. */
+  async function openSandboxedFrame(): Promise<{ page: Page; frame: Frame }> {
     const page = await session.context.newPage();
     await page.goto(`${server.origin}/sandbox-host.html`);
     const frame = page.frames().find((candidate) => candidate.url().endsWith('/sandboxed.html'));
     expect(frame).toBeDefined();
-    await frame!.waitForFunction(() => window.probe !== undefined);
-    const probe = await frame!.evaluate(() => window.probe);
+    return { page, frame: frame! };
+  }
+
+  it('reports blocked storage as unavailable', async () => {
+    const { page, frame } = await openSandboxedFrame();
+    await frame.waitForFunction(() => window.probe !== undefined);
+    const probe = await frame.evaluate(() => window.probe);
     expect(probe).toEqual({
       indexedDB: 'ERR_STORE_UNAVAILABLE',
       localStorage: 'ERR_STORE_UNAVAILABLE',
       sessionStorage: 'ERR_STORE_UNAVAILABLE',
     });
+    await page.close();
+  });
+
+  it('runs a token client in a sandboxed iframe', async () => {
+    // The opaque origin is denied Web Locks, but it is unique, so there is no tab to share with.
+    const { page, frame } = await openSandboxedFrame();
+    await frame.waitForFunction(() => window.tokenClientProbe !== undefined);
+    expect(await frame.evaluate(() => window.tokenClientProbe)).toBe('no error');
     await page.close();
   });
 

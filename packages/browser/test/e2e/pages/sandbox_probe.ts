@@ -1,9 +1,16 @@
 /**
  * Page script for an iframe sandboxed without `allow-same-origin`. Its origin is opaque, so the
  * browser denies it Web Storage and IndexedDB, as it does where site data is blocked. The script
- * records the error code each store gives in `window.probe`.
+ * records the error code each store gives in `window.probe`. The browser also denies it Web
+ * Locks, and `window.tokenClientProbe` records how a token client with the in-memory store fares.
  */
-import { IndexedDbCredentialStore, isAuthTokenError, WebStorageCredentialStore } from '@authtoken/browser';
+import {
+  IndexedDbCredentialStore,
+  isAuthTokenError,
+  MemoryCredentialStore,
+  TokenClient,
+  WebStorageCredentialStore,
+} from '@authtoken/browser';
 
 async function codeOf(run: () => unknown): Promise<string> {
   try {
@@ -17,6 +24,7 @@ async function codeOf(run: () => unknown): Promise<string> {
 declare global {
   interface Window {
     probe: Record<string, string> | undefined;
+    tokenClientProbe: string | undefined;
   }
 }
 
@@ -27,3 +35,7 @@ window.probe = {
   ),
   sessionStorage: await codeOf(() => new WebStorageCredentialStore({ storage: 'sessionStorage' }).get('probe-key')),
 };
+
+const client = new TokenClient({ key: 'probe-key', secret: 'probe-secret', store: new MemoryCredentialStore() });
+window.tokenClientProbe = await codeOf(() => client.getToken());
+client.close();
