@@ -62,8 +62,13 @@ const MAX_LEEWAY = 3600;
 const DEFAULT_LEEWAY = 60;
 /** Pause before a failed background renewal is tried again, in milliseconds. */
 const RETRY_DELAY = 30_000;
-/** `setTimeout` treats a delay above 2^31 - 1 ms (about 24.8 days) as 0. */
-const MAX_TIMER_DELAY = 2_147_483_647;
+/**
+ * Maximum pause between background checks of the token, in milliseconds. Timers stop while the
+ * device sleeps but the wall clock moves on, so a timer set for the due time alone would fire
+ * late, and it would miss a forward jump of the clock. It must stay below 2^31 - 1 ms, because
+ * `setTimeout` fires at once for longer delays.
+ */
+const MAX_CHECK_INTERVAL = 60_000;
 
 /**
  * Keeps a valid token for one credential at hand. `getToken()` resolves to the current token
@@ -308,13 +313,13 @@ export class TokenClient {
   #schedule(current: CurrentToken, delay = this.#dueAt(current) - this.#clock()): void {
     clearTimeout(this.#timer);
     if (!this.#backgroundRefresh || this.#closed) return;
-    this.#timer = setTimeout(() => this.#renewInBackground(), Math.min(Math.max(delay, 0), MAX_TIMER_DELAY));
+    this.#timer = setTimeout(() => this.#renewInBackground(), Math.min(Math.max(delay, 0), MAX_CHECK_INTERVAL));
   }
 
   #renewInBackground(): void {
     this.getToken().then(
       () => {
-        // The timer fires early when the due time was beyond the longest timer delay.
+        // The timer fires before the due time when that is more than MAX_CHECK_INTERVAL away.
         if (this.#current !== undefined && this.#isFresh(this.#current)) this.#schedule(this.#current);
       },
       (error: unknown) => {

@@ -284,6 +284,28 @@ describe('TokenClient background refresh', () => {
     await expect(verifyWithJose(await renewed, SECRET, Date.now())).resolves.toMatchObject({ iat: NOW_SECONDS + 570 });
   });
 
+  it('renews after the clock jumps', async () => {
+    // Timers stop while a laptop sleeps, but on waking its clock has moved past the due time.
+    vi.useFakeTimers({ now: NOW_MS, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const clock = manualClock();
+    const client = createClient({
+      key: KEY,
+      secret: SECRET,
+      store: new MemoryCredentialStore(),
+      clock: clock.read,
+      backgroundRefresh: true,
+    });
+    const seen: string[] = [];
+    client.onTokenChange((token) => seen.push(token));
+    await client.getToken();
+
+    clock.advance(7_200_000);
+    await vi.advanceTimersByTimeAsync(60_000);
+    // WebCrypto signs outside the fake timers, so the new token arrives a moment later.
+    await vi.waitFor(() => expect(seen).toHaveLength(2));
+    expect((await decode(seen[1]!)).claims.iat).toBe(NOW_SECONDS + 7200);
+  });
+
   it('stops after close', async () => {
     vi.useFakeTimers({ now: NOW_MS, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const store = new MemoryCredentialStore();
