@@ -94,6 +94,22 @@ export function buildApp(services: Services, logger: Logger, lifecycle: { closin
   return app;
 }
 
+/** Time `GET /readyz` waits for the database before it reports 503, in milliseconds. */
+export const READINESS_TIMEOUT_MS = 2000;
+
+/** Pings the database, and rejects when it fails or takes longer than `timeoutMs`. */
+async function pingWithin(db: Kysely<Database>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`database did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([pingDatabase(db), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Adds `GET /healthz` (the process is up) and `GET /readyz` (a database query succeeds). */
 export function registerHealthRoutes(app: FastifyInstance, db: Kysely<Database>): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -101,7 +117,9 @@ export function registerHealthRoutes(app: FastifyInstance, db: Kysely<Database>)
   // connections (`return503OnClosing`), so load balancers stop sending traffic.
   app.get('/readyz', async (request, reply) => {
     try {
-      await pingDatabase(db);
+      // node-postgres waits for a connection without a time limit, so a
+      // database behind a dropped link would hold the check open.
+      await pingWithin(db, READINESS_TIMEOUT_MS);
       return { status: 'ready' };
     } catch (error) {
       request.log.error({ err: error }, 'readiness check failed: database unreachable');
