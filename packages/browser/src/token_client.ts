@@ -2,7 +2,7 @@ import { AuthTokenError, isAuthTokenError, type Clock, type CredentialStore, typ
 import { isTokenMessage, openChannel, withLock, type TokenMessage } from './cross_tab.js';
 import { defaultStore } from './runtime.js';
 import { hasTokenCache, type TokenCache } from './stores/token_cache.js';
-import { decode, generate, refresh, verify } from './token_api.js';
+import { decode, generate, refresh } from './token_api.js';
 
 /** Options of {@link TokenClient}. */
 export interface TokenClientOptions {
@@ -184,7 +184,7 @@ export class TokenClient {
       if (current !== undefined && this.#isFresh(current)) return current.token;
 
       const cached = await this.#readCachedToken();
-      if (cached !== undefined && this.#isFresh(cached) && (await this.#isSignedWithSecret(cached.token))) {
+      if (cached !== undefined && this.#isFresh(cached) && (await this.#isOwnToken(cached))) {
         this.#adopt(cached, false);
         return cached.token;
       }
@@ -237,16 +237,26 @@ export class TokenClient {
   }
 
   /**
-   * Tells whether a stored token was signed with the client's secret, so that a token signed
-   * with a replaced secret is not handed out. Without a secret, the store decides.
+   * Tells whether a stored token is the token this client mints at the stored token's `iat`.
+   * The store keeps one token per key, so this keeps a client from handing out a token signed
+   * with a replaced secret, or one of another client for the same key with other `ttl`, `aud`,
+   * `sub` or custom claims. Without a secret, the store decides.
    */
-  async #isSignedWithSecret(token: string): Promise<boolean> {
+  async #isOwnToken(stored: CurrentToken): Promise<boolean> {
     if (this.#secret === undefined) return true;
+    const issuedAt = stored.issuedAt;
+    if (issuedAt === undefined) return false;
     try {
-      await verify(token, this.#secret, { clock: this.#clock, requiredClaims: [] });
-      return true;
+      const expected = await generate(this.#key, this.#secret, {
+        ...this.#mintOptions,
+        store: false,
+        clock: () => issuedAt * 1000,
+      });
+      return expected === stored.token;
     } catch (error) {
-      return !(isAuthTokenError(error) && error.code === 'ERR_SIGNATURE_MISMATCH');
+      // Invalid claims options fail again, with their own code, when the client mints instead.
+      if (isAuthTokenError(error)) return false;
+      throw error;
     }
   }
 

@@ -166,6 +166,24 @@ describe('TokenClient.getToken', () => {
     expect(store.get(KEY)).toBe(SECRET);
   });
 
+  it('skips a stored token with other claims', async () => {
+    // Both clients share the store's one token for the key, but each needs its own claims.
+    const store = new IndexedDbCredentialStore({ indexedDB: new IDBFactory() });
+    const clock = manualClock();
+    const telemetry = createClient({ key: KEY, secret: SECRET, store, clock: clock.read, aud: 'telemetry' });
+    const content = createClient({ key: KEY, secret: SECRET, store, clock: clock.read, aud: 'content' });
+    const tiered = createClient({ key: KEY, secret: SECRET, store, clock: clock.read, claims: { tier: 2 } });
+    const shortLived = createClient({ key: KEY, secret: SECRET, store, clock: clock.read, ttl: 600 });
+
+    await telemetry.getToken();
+    expect((await decode(await content.getToken())).claims.aud).toBe('content');
+    const tieredClaims = (await decode(await tiered.getToken())).claims;
+    expect(tieredClaims.tier).toBe(2);
+    expect(tieredClaims.aud).toBeUndefined();
+    expect((await decode(await shortLived.getToken())).claims.exp).toBe(NOW_SECONDS + 600);
+    store.close();
+  });
+
   it('adopts a fresh stored token', async () => {
     const store = new WebStorageCredentialStore({ storage: new QuotaStorage() });
     const clock = manualClock();
