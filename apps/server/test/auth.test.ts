@@ -1,6 +1,8 @@
+import type { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { SESSION_COOKIE_NAME } from '../src/auth/sessions.js';
+import type { AppRouter } from '../src/index.js';
 import { CookieJar, createClient, expectTRPCError } from './helpers/client.js';
 import { databaseTargets, type TestDatabase } from './helpers/databases.js';
 import { startTestServer, type RunningServer } from './helpers/server.js';
@@ -84,6 +86,30 @@ describe.each(databaseTargets())('accounts and sessions on $name', (target) => {
     );
     expect(error.data?.code).toBe('CONFLICT');
     expect(error.message).toBe('An account with this email already exists; sign in instead');
+  });
+
+  it('concurrent sign-ups share one account', async () => {
+    const email = freshEmail();
+    const variants = [email, email.toUpperCase(), ` ${email}`, `${email}\t`, email.replace('user', 'USER')];
+    const results = await Promise.allSettled(
+      variants.map((variant) =>
+        running.client().auth.signUp.mutate({ email: variant, name: 'Racer', password: PASSWORD }),
+      ),
+    );
+
+    const created = results.filter((result) => result.status === 'fulfilled');
+    expect(created).toHaveLength(1);
+    const conflicts = results.filter(
+      (result) =>
+        result.status === 'rejected' && (result.reason as TRPCClientError<AppRouter>).data?.code === 'CONFLICT',
+    );
+    expect(conflicts).toHaveLength(variants.length - 1);
+    const rows = await running.server.database.db
+      .selectFrom('users')
+      .select('email')
+      .where('email', '=', email)
+      .execute();
+    expect(rows).toHaveLength(1);
   });
 
   it('sign-in with cookie then bearer', async () => {

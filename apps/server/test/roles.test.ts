@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { DEFAULT_ADMIN_EMAIL } from '../src/auth/first-admin.js';
@@ -7,6 +8,20 @@ import { databaseTargets, type TestDatabase } from './helpers/databases.js';
 import { startTestServer, TEST_ADMIN, type RunningServer } from './helpers/server.js';
 
 const PASSWORD = 'developer password';
+
+/** Locks every admin row from a separate PostgreSQL connection until `release` is called. */
+async function holdAdminRows(database: TestDatabase): Promise<{ release(): Promise<void> }> {
+  const client = new pg.Client({ connectionString: database.env.AUTHTOKEN_DATABASE_URL });
+  await client.connect();
+  await client.query('begin');
+  await client.query(`select id from users where role = 'admin' for update`);
+  return {
+    async release() {
+      await client.query('commit');
+      await client.end();
+    },
+  };
+}
 
 describe.each(databaseTargets())('roles and first admin on $name', (target) => {
   let database: TestDatabase;
@@ -155,6 +170,40 @@ describe.each(databaseTargets())('roles and first admin on $name', (target) => {
     expect(error.data?.code).toBe('PRECONDITION_FAILED');
     expect(error.message).toBe('Cannot remove the admin role from the last admin; make another user admin first');
     expect((await admin.auth.me.query()).role).toBe('admin');
+  });
+
+  it('concurrent demotions keep one admin', async () => {
+    running = await startTestServer(database);
+    const admin = await signInAdmin(running);
+    const others = await Promise.all(
+      ['second@example.com', 'third@example.com'].map((email) => signUpDeveloper(running!, email)),
+    );
+    for (const other of others) await admin.users.setRole.mutate({ userId: other.user.id, role: 'admin' });
+    const adminIds = [(await admin.auth.me.query()).id, ...others.map((other) => other.user.id)];
+
+    // On PostgreSQL another connection locks the admin rows, so all three
+    // demotions are in flight together when it commits. Without the row
+    // lock in setRole, each would count three admins and all three would go.
+    const holder = target.name === 'postgres' ? await holdAdminRows(database) : undefined;
+    const callers = [admin, ...others.map((other) => other.client)];
+    const pending = Promise.allSettled(
+      callers.map((caller, index) =>
+        caller.users.setRole.mutate({ userId: adminIds[(index + 1) % adminIds.length]!, role: 'developer' }),
+      ),
+    );
+    if (holder !== undefined) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await holder.release();
+    }
+    const results = await pending;
+
+    const remaining = await running.server.database.db
+      .selectFrom('users')
+      .select('id')
+      .where('role', '=', 'admin')
+      .execute();
+    expect(remaining).toHaveLength(1);
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(2);
   });
 
   it('setRole on unknown user is not found', async () => {
