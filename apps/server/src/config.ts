@@ -153,6 +153,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       `AUTHTOKEN_ADMIN_PASSWORD must have ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters; choose a password of that length`,
     );
   }
+  // The same rule as newPasswordInput applies to passwords chosen at sign-up.
+  if (password !== undefined && password.trim().length === 0) {
+    problems.push('AUTHTOKEN_ADMIN_PASSWORD must not be only white space; choose a password with other characters');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {

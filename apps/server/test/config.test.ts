@@ -150,6 +150,13 @@ describe('loadConfig', () => {
     expect(error.message).not.toContain('long enough password');
   });
 
+  it('blank admin password is rejected', () => {
+    const error = configError({ AUTHTOKEN_ADMIN_EMAIL: 'a@example.com', AUTHTOKEN_ADMIN_PASSWORD: ' '.repeat(16) });
+    expect(error.problems).toEqual([
+      'AUTHTOKEN_ADMIN_PASSWORD must not be only white space; choose a password with other characters',
+    ]);
+  });
+
   it('short admin password is rejected unechoed', () => {
     const error = configError({ AUTHTOKEN_ADMIN_EMAIL: 'a@example.com', AUTHTOKEN_ADMIN_PASSWORD: 'tiny-pw' });
     expect(error.problems).toEqual([
