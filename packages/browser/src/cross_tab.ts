@@ -20,9 +20,9 @@ export function isTokenMessage(data: unknown, key: string): data is TokenMessage
 /**
  * Runs `task` while holding the Web Lock `name`, so that tabs of one origin run it one at a
  * time. Without the Web Locks API (Safari before 15.4, or Node) it runs `task` at once, and
- * only the single flight inside one page remains. The same holds where the browser denies the
- * lock with a `SecurityError`, as in iframes sandboxed without `allow-same-origin`: such an
- * opaque origin is unique, so no other tab can share it.
+ * only the single flight inside one page remains. The same holds where Chromium denies the lock
+ * with a `SecurityError`. It does so in iframes sandboxed without `allow-same-origin`, whose
+ * opaque origin no other tab shares, and for every tab of a site whose data the user blocks.
  */
 export async function withLock<T>(name: string, task: () => Promise<T>): Promise<T> {
   const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;

@@ -184,6 +184,24 @@ describe('IndexedDbCredentialStore', () => {
     expect((error as Error).message).toContain('50 ms');
   });
 
+  it('reports blocked site data as unavailable', async () => {
+    // Chromium fails the open request with this error where the user blocks site data.
+    const denied = new DOMException('The user denied permission to access the database.', 'UnknownError');
+    const request = { error: denied } as { error: DOMException; onerror?: () => void };
+    const blocked = {
+      open: () => {
+        setTimeout(() => request.onerror?.(), 0);
+        return request;
+      },
+    } as unknown as IDBFactory;
+    const store = new IndexedDbCredentialStore({ indexedDB: blocked });
+
+    const error = (await store.get(KEY).catch((caught: unknown) => caught)) as Error;
+    expect(error).toMatchObject({ code: 'ERR_STORE_UNAVAILABLE' });
+    expect(error.cause).toBe(denied);
+    expect(error.message).toContain('site data');
+  });
+
   it('reports a newer database version as unavailable', async () => {
     // A newer release may upgrade the database while a tab with this release stays open.
     const factory = new IDBFactory();

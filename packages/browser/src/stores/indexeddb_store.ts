@@ -268,6 +268,12 @@ export class IndexedDbCredentialStore implements CredentialStore, TokenCache {
             `${database} has a version newer than ${SCHEMA_VERSION} from a newer release of this package; reload the page to load it`,
             cause,
           );
+        } else if (cause?.name === 'UnknownError') {
+          // Chromium fails the open this way when the user blocks site data for the site.
+          unavailable(
+            `the browser did not open ${database} (UnknownError), as happens when site data is blocked for this site; allow site data or use another store`,
+            cause,
+          );
         } else {
           fail(storeError(BACKEND, action, cause));
         }

@@ -83,6 +83,7 @@ describe.runIf(runSuite)('Chromium', () => {
         '/sandbox-host.html': '<!doctype html><iframe sandbox="allow-scripts" src="/sandboxed.html"></iframe>',
         '/sandboxed.html': '<!doctype html><script type="module" src="/sandbox_probe.js"></script>',
         '/sandbox_probe.js': sandboxProbe,
+        '/storage-probe.html': '<!doctype html><script type="module" src="/sandbox_probe.js"></script>',
       },
       { '/dist/': join(PACKAGE_DIR, 'dist'), '/vite/': join(viteRoot, 'dist') },
     );
@@ -230,6 +231,25 @@ describe.runIf(runSuite)('Chromium', () => {
     await frame.waitForFunction(() => window.tokenClientProbe !== undefined);
     expect(await frame.evaluate(() => window.tokenClientProbe)).toBe('no error');
     await page.close();
+  });
+
+  it('reports blocked site data as unavailable', async () => {
+    // Chromium's setting that sites may not save data, which has no command-line flag.
+    const blocked = await launchChromium([], { profile: { default_content_setting_values: { cookies: 2 } } });
+    try {
+      const page = await blocked.context.newPage();
+      await page.goto(`${server.origin}/storage-probe.html`);
+      await page.waitForFunction(() => window.tokenClientProbe !== undefined);
+      expect(await page.evaluate(() => window.probe)).toEqual({
+        indexedDB: 'ERR_STORE_UNAVAILABLE',
+        localStorage: 'ERR_STORE_UNAVAILABLE',
+        sessionStorage: 'ERR_STORE_UNAVAILABLE',
+      });
+      // The browser denies Web Locks there too, so a client shares renewals only within a tab.
+      expect(await page.evaluate(() => window.tokenClientProbe)).toBe('no error');
+    } finally {
+      await blocked.close();
+    }
   });
 
   it('runs the classic script synchronously', async () => {

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -160,15 +160,23 @@ export interface ChromiumSession {
 
 /**
  * Launches Debian's Chromium through playwright-core with a new user-data folder, passing
- * `extraArgs` after {@link CHROMIUM_ARGS}.
+ * `extraArgs` after {@link CHROMIUM_ARGS}. When given, `preferences` is written to the
+ * profile's `Default/Preferences` file first, for settings that have no command-line flag.
  */
-export async function launchChromium(extraArgs: readonly string[] = []): Promise<ChromiumSession> {
+export async function launchChromium(
+  extraArgs: readonly string[] = [],
+  preferences?: object,
+): Promise<ChromiumSession> {
   if (!chromiumAvailable()) {
     throw new Error(
       `Chromium was not found at ${CHROMIUM_PATH}; install Debian's package with "apt-get install -y chromium", or set CHROMIUM_PATH`,
     );
   }
   const userDataDir = await mkdtemp(join(tmpdir(), 'authtoken-chromium-'));
+  if (preferences !== undefined) {
+    await mkdir(join(userDataDir, 'Default'));
+    await writeFile(join(userDataDir, 'Default/Preferences'), JSON.stringify(preferences));
+  }
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     headless: true,

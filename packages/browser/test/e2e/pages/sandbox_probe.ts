@@ -3,6 +3,7 @@
  * browser denies it Web Storage and IndexedDB, as it does where site data is blocked. The script
  * records the error code each store gives in `window.probe`. The browser also denies it Web
  * Locks, and `window.tokenClientProbe` records how a token client with the in-memory store fares.
+ * The Chromium suite also loads this script in a top-level page where site data is blocked.
  */
 import {
   IndexedDbCredentialStore,
