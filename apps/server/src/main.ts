@@ -2,7 +2,8 @@
 // Entry point: loads the configuration, starts the server, prints how to
 // sign in, and stops gracefully on SIGTERM or SIGINT.
 import { formatStartupBanner } from './banner.js';
-import { ConfigError, loadConfig } from './config.js';
+import { FirstAdminError } from './auth/first-admin.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { createServer } from './server.js';
 
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
     server = await createServer({ config, logger });
   } catch (error) {
     logger.fatal({ err: error }, 'server failed to start');
+    process.stderr.write(`${describeStartError(error, config)}\nThe server did not start.\n`);
     process.exit(1);
   }
 
@@ -72,6 +74,22 @@ async function main(): Promise<void> {
     await server.stop();
     process.exit(1);
   }
+}
+
+/**
+ * Explains a failed start in one line for the person who started the server.
+ * Everything createServer does before listening opens, migrates or seeds the
+ * database, so the line names the variable that selects it. Driver messages
+ * name the host and port but not the password.
+ */
+function describeStartError(error: unknown, config: Config): string {
+  if (error instanceof FirstAdminError) return error.message;
+  let reason = error instanceof Error ? error.message : String(error);
+  if (error instanceof Error && error.cause instanceof Error) reason += `: ${error.cause.message}`;
+  if (config.databaseUrl !== undefined) {
+    return `Opening the PostgreSQL database failed: ${reason}; check AUTHTOKEN_DATABASE_URL and that the database accepts connections.`;
+  }
+  return `Opening the SQLite database in ${config.dataDir} failed: ${reason}; set AUTHTOKEN_DATA_DIR to a folder this user can write.`;
 }
 
 /** Explains a failed listen in one line for the person who started the server. */

@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -62,6 +62,21 @@ async function startMain(cwd: string, env: Record<string, string>): Promise<Star
     });
   });
   return { child, url, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/** Runs the compiled server until it exits by itself, as it does when it cannot start. */
+async function runMainToExit(
+  cwd: string,
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return promisify(execFile)(process.execPath, [path.join(buildDir, 'main.js')], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', AUTHTOKEN_PORT: '0', ...env },
+    timeout: 20_000,
+  }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
 }
 
 beforeAll(async () => {
@@ -158,6 +173,35 @@ describe('main entry point', () => {
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
+  });
+
+  it('unusable data dir exits 1 naming the variable', async () => {
+    // A regular file where the data folder should be.
+    const file = path.join(workDir, 'not-a-folder');
+    await writeFile(file, '');
+    const result = await runMainToExit(workDir, { AUTHTOKEN_DATA_DIR: file });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`Opening the SQLite database in ${file} failed`);
+    expect(result.stderr).toContain('set AUTHTOKEN_DATA_DIR to a folder this user can write');
+    expect(result.stderr).toContain('The server did not start.');
+  });
+
+  it('unreachable PostgreSQL exits 1 naming the variable', async () => {
+    // A port that was free a moment ago, so the connection is refused.
+    const probe = createNetServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+
+    const result = await runMainToExit(workDir, {
+      AUTHTOKEN_DATABASE_URL: `postgres://app:hunter2-db@127.0.0.1:${port}/authtoken`,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Opening the PostgreSQL database failed');
+    expect(result.stderr).toContain('check AUTHTOKEN_DATABASE_URL');
+    expect(result.stderr).toContain('The server did not start.');
+    expect(result.stderr).not.toContain('hunter2-db');
+    expect(result.stdout).not.toContain('hunter2-db');
   });
 
   it('invalid configuration exits 1 naming the variable', async () => {
