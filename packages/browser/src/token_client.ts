@@ -213,10 +213,20 @@ export class TokenClient {
     return refresh(base, { store: this.#store, clock, ttl: this.#mintOptions.ttl });
   }
 
-  /** Reads the store's latest token; an unreadable one is reported and treated as missing. */
+  /**
+   * Reads the store's latest token. An unreadable one, or a record the store reports as
+   * corrupt, is reported and treated as missing, so that a client with the secret replaces it.
+   */
   async #readCachedToken(): Promise<CurrentToken | undefined> {
     if (this.#cache === undefined) return undefined;
-    const token = await this.#cache.getToken(this.#key);
+    let token: string | undefined;
+    try {
+      token = await this.#cache.getToken(this.#key);
+    } catch (error) {
+      if (!(isAuthTokenError(error) && error.code === 'ERR_STORE_CORRUPT')) throw error;
+      this.#reportError(error);
+      return undefined;
+    }
     if (token === undefined) return undefined;
     try {
       return await this.#inspect(token);

@@ -69,3 +69,24 @@ export class QuotaStorage implements Storage {
 
   [name: string]: unknown;
 }
+
+/** Writes `value` under `key` straight into a table of the IndexedDB store's database, as other script could. */
+export async function writeRaw(
+  factory: IDBFactory,
+  table: 'credentials' | 'tokens',
+  key: string,
+  value: unknown,
+): Promise<void> {
+  const database = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = factory.open('authtoken', 1);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  await new Promise<void>((resolve, reject) => {
+    const transaction = database.transaction(table, 'readwrite');
+    transaction.objectStore(table).put(value, key);
+    transaction.oncomplete = () => resolve();
+    transaction.onerror = () => reject(transaction.error);
+  });
+  database.close();
+}

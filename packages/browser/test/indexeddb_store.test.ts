@@ -1,30 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { IDBFactory } from 'fake-indexeddb';
 import { generate, IndexedDbCredentialStore, refresh } from '../src/index.js';
-import { KEY, NOW_MS, SECRET, verifyWithJose } from './helpers.js';
+import { KEY, NOW_MS, SECRET, verifyWithJose, writeRaw } from './helpers.js';
 
 const clock = () => NOW_MS;
-
-/** Writes `value` under `key` straight into the store's credentials table, as other script could. */
-async function writeRaw(
-  factory: IDBFactory,
-  table: 'credentials' | 'tokens',
-  key: string,
-  value: unknown,
-): Promise<void> {
-  const database = await new Promise<IDBDatabase>((resolve, reject) => {
-    const request = factory.open('authtoken', 1);
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-  await new Promise<void>((resolve, reject) => {
-    const transaction = database.transaction(table, 'readwrite');
-    transaction.objectStore(table).put(value, key);
-    transaction.oncomplete = () => resolve();
-    transaction.onerror = () => reject(transaction.error);
-  });
-  database.close();
-}
 
 describe('IndexedDbCredentialStore', () => {
   it('returns a non-extractable signing key', async () => {

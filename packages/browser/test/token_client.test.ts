@@ -9,7 +9,7 @@ import {
   WebStorageCredentialStore,
   type TokenClientOptions,
 } from '../src/index.js';
-import { KEY, NOW_MS, NOW_SECONDS, QuotaStorage, SECRET, signWithJose, verifyWithJose } from './helpers.js';
+import { KEY, NOW_MS, NOW_SECONDS, QuotaStorage, SECRET, signWithJose, verifyWithJose, writeRaw } from './helpers.js';
 
 /** Creates a clock that the test moves forward by hand. */
 function manualClock(start = NOW_MS) {
@@ -182,6 +182,31 @@ describe('TokenClient.getToken', () => {
     expect(tieredClaims.aud).toBeUndefined();
     expect((await decode(await shortLived.getToken())).claims.exp).toBe(NOW_SECONDS + 600);
     store.close();
+  });
+
+  it('replaces a corrupt stored token', async () => {
+    const factory = new IDBFactory();
+    const store = new IndexedDbCredentialStore({ indexedDB: factory });
+    await store.set(KEY, SECRET);
+    await writeRaw(factory, 'tokens', KEY, 42);
+    const client = createClient({ key: KEY, secret: SECRET, store, clock: manualClock().read });
+    const errors: unknown[] = [];
+    client.onError((error) => errors.push(error));
+
+    const token = await client.getToken();
+    await expect(verifyWithJose(token, SECRET)).resolves.toMatchObject({ iss: KEY });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: 'ERR_STORE_CORRUPT' });
+    await expect(store.getToken(KEY)).resolves.toBe(token);
+    store.close();
+  });
+
+  it('passes on an unavailable token store', async () => {
+    // Only a corrupt record is skipped. A store that cannot work fails the call, with no fallback.
+    const stalled = { open: () => ({}) } as unknown as IDBFactory;
+    const store = new IndexedDbCredentialStore({ indexedDB: stalled, openTimeout: 20 });
+    const client = createClient({ key: KEY, secret: SECRET, store, clock: manualClock().read });
+    await expect(client.getToken()).rejects.toMatchObject({ code: 'ERR_STORE_UNAVAILABLE' });
   });
 
   it('adopts a fresh stored token', async () => {
