@@ -39,7 +39,10 @@ export interface TokenClientOptions {
    * time under a Web Lock, and new tokens announced on a BroadcastChannel. Default `true`.
    */
   crossTab?: boolean;
-  /** Name of the Web Lock and the BroadcastChannel. Default `'authtoken:' + key`. */
+  /**
+   * Name of the Web Lock and the BroadcastChannel, a non-empty string that does not start with
+   * `-`, because the Web Locks API reserves such names. Default `'authtoken:' + key`.
+   */
   crossTabName?: string;
   /** Clock returning milliseconds since the epoch, for `iat`, `exp` and renewal times. Default `Date.now`. */
   clock?: Clock;
@@ -110,10 +113,10 @@ export class TokenClient {
     this.#mintOptions = { ttl: options.ttl, aud: options.aud, sub: options.sub, claims: options.claims };
     this.#leeway = checked.leeway;
     this.#clock = checked.clock;
-    this.#backgroundRefresh = options.backgroundRefresh ?? true;
+    this.#backgroundRefresh = checked.backgroundRefresh;
 
-    if (options.crossTab ?? true) {
-      const name = options.crossTabName ?? `authtoken:${checked.key}`;
+    if (checked.crossTab) {
+      const name = checked.crossTabName ?? `authtoken:${checked.key}`;
       this.#lockName = name;
       this.#channel = openChannel(name);
       if (this.#channel !== undefined) {
@@ -393,6 +396,9 @@ interface CheckedOptions {
   store: CredentialStore;
   leeway: number;
   clock: Clock;
+  backgroundRefresh: boolean;
+  crossTab: boolean;
+  crossTabName: string | undefined;
 }
 
 function checkOptions(options: TokenClientOptions): CheckedOptions {
@@ -431,5 +437,24 @@ function checkOptions(options: TokenClientOptions): CheckedOptions {
       'option clock must be a function returning milliseconds since the epoch',
     );
   }
-  return { key, secret, store, leeway, clock };
+  const { backgroundRefresh = true, crossTab = true, crossTabName } = options;
+  for (const [name, value] of [
+    ['backgroundRefresh', backgroundRefresh],
+    ['crossTab', crossTab],
+  ] as const) {
+    if (typeof value !== 'boolean') {
+      throw new AuthTokenError(
+        'ERR_INVALID_OPTION',
+        `option ${name} must be true or false, but got a value of type ${typeof value}`,
+      );
+    }
+  }
+  const isLockName = typeof crossTabName === 'string' && crossTabName.length > 0 && !crossTabName.startsWith('-');
+  if (crossTabName !== undefined && !isLockName) {
+    throw new AuthTokenError(
+      'ERR_INVALID_OPTION',
+      `option crossTabName must be a non-empty string that does not start with "-", but got ${JSON.stringify(crossTabName) ?? typeof crossTabName}`,
+    );
+  }
+  return { key, secret, store, leeway, clock, backgroundRefresh, crossTab, crossTabName };
 }

@@ -427,4 +427,19 @@ describe('TokenClient options', () => {
       expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
     );
   });
+
+  it('rejects invalid cross-tab options', () => {
+    // The Web Locks API rejects lock names that start with "-" only when a renewal runs.
+    for (const crossTabName of ['', '-reserved', 5 as unknown as string]) {
+      expect(() => createClient({ key: KEY, crossTab: true, crossTabName })).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
+      );
+    }
+    expect(() => createClient({ key: KEY, crossTab: 'no' as unknown as boolean })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
+    );
+    expect(() => createClient({ key: KEY, backgroundRefresh: 0 as unknown as boolean })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
+    );
+  });
 });
