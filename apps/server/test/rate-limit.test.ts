@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { RateLimiter } from '../src/auth/rate-limit.js';
+import { ipRateLimitSubject, RateLimiter } from '../src/auth/rate-limit.js';
 import { expectTRPCError } from './helpers/client.js';
 import { FakeClock } from './helpers/clock.js';
 import { databaseTargets, type TestDatabase } from './helpers/databases.js';
@@ -125,6 +125,42 @@ describe.each(databaseTargets())('sign-in rate limits on $name', (target) => {
     expect(blocked.data?.code).toBe('TOO_MANY_REQUESTS');
   });
 
+  it('IPv6 clients count per /64 network', async () => {
+    // A client network usually has at least a /64 to itself, so counting
+    // single addresses would give one client 2^64 separate limits.
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const error = await expectTRPCError(
+        fromIp(`2001:db8:7:8::${attempt.toString(16)}`).auth.signIn.mutate({
+          email: `six${attempt}@example.com`,
+          password: 'guess',
+        }),
+      );
+      expect(error.data?.code).toBe('UNAUTHORIZED');
+    }
+
+    const blocked = await expectTRPCError(
+      fromIp('2001:DB8:7:8:ffff:1:2:3').auth.signIn.mutate({ email: 'six9@example.com', password: 'guess' }),
+    );
+    expect(blocked.data?.code).toBe('TOO_MANY_REQUESTS');
+    const neighbour = await expectTRPCError(
+      fromIp('2001:db8:7:9::1').auth.signIn.mutate({ email: 'six10@example.com', password: 'guess' }),
+    );
+    expect(neighbour.data?.code).toBe('UNAUTHORIZED');
+  });
+
+  it('IPv4-mapped IPv6 counts as IPv4', async () => {
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const ip = attempt % 2 === 0 ? '::ffff:192.0.2.44' : '192.0.2.44';
+      await expectTRPCError(
+        fromIp(ip).auth.signIn.mutate({ email: `mapped${attempt}@example.com`, password: 'guess' }),
+      );
+    }
+    const blocked = await expectTRPCError(
+      fromIp('::ffff:192.0.2.44').auth.signIn.mutate({ email: 'mapped9@example.com', password: 'guess' }),
+    );
+    expect(blocked.data?.code).toBe('TOO_MANY_REQUESTS');
+  });
+
   it('success clears the account count', async () => {
     await signUp('forgetful@example.com', '10.0.7.1');
     for (let round = 0; round < 3; round++) {
@@ -206,5 +242,21 @@ describe.each(databaseTargets())('rate limits without a trusted proxy on $name',
       client.auth.signIn.mutate({ email: 'spoof99@example.com', password: 'guess' }),
     );
     expect(blocked.data?.code).toBe('TOO_MANY_REQUESTS');
+  });
+});
+
+describe('ipRateLimitSubject', () => {
+  it.each([
+    ['203.0.113.9', '203.0.113.9'],
+    ['::1', '0:0:0:0::/64'],
+    ['2001:db8::1', '2001:db8:0:0::/64'],
+    ['2001:0DB8:0000:0001:abcd::', '2001:db8:0:1::/64'],
+    ['1:2:3:4:5:6:7:8', '1:2:3:4::/64'],
+    ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+    ['64:ff9b::192.0.2.1', '64:ff9b:0:0::/64'],
+    ['::ffff:192.0.2.1', '192.0.2.1'],
+    ['::FFFF:c000:0201', '192.0.2.1'],
+  ])('%s counts as %s', (ip, subject) => {
+    expect(ipRateLimitSubject(ip)).toBe(subject);
   });
 });

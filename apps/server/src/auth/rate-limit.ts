@@ -1,7 +1,48 @@
+import { isIPv6 } from 'node:net';
+
 import { sql, type Kysely } from 'kysely';
 
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/schema.js';
+
+/**
+ * Expands an IPv6 address, which may use `::` or end in dotted IPv4, into
+ * its eight 16-bit groups in lower-case hex without leading zeros.
+ */
+function ipv6Groups(address: string): string[] {
+  let text = address;
+  const ipv4Tail = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (ipv4Tail !== null) {
+    const [a, b, c, d] = ipv4Tail.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, ipv4Tail.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+
+  const [head = '', tail] = text.split('::');
+  const headGroups = head === '' ? [] : head.split(':');
+  const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':');
+  const zeros = Array<string>(8 - headGroups.length - tailGroups.length).fill('0');
+  return [...headGroups, ...zeros, ...tailGroups].map((group) => parseInt(group, 16).toString(16));
+}
+
+/**
+ * Returns the subject that per-IP rate limits count a client IP under. An
+ * IPv4 address counts on its own. An IPv6 address counts by its /64 network,
+ * because a client network usually has at least a /64 to itself and could use
+ * a new address for every attempt. An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`,
+ * as a dual-stack socket reports IPv4 clients) counts as its IPv4 address.
+ */
+export function ipRateLimitSubject(ip: string): string {
+  // A link-local address may carry a zone such as `%eth0`.
+  const [address = ''] = ip.split('%');
+  if (!isIPv6(address)) return ip;
+
+  const groups = ipv6Groups(address);
+  if (groups.slice(0, 5).every((group) => group === '0') && groups[5] === 'ffff') {
+    const [high = 0, low = 0] = groups.slice(6).map((group) => parseInt(group, 16));
+    return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
+  }
+  return `${groups.slice(0, 4).join(':')}::/64`;
+}
 
 /** Result of counting one attempt against a key. */
 export interface RateLimitDecision {

@@ -4,6 +4,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 
 import { hashPassword, verifyPassword } from '../auth/password.js';
+import { ipRateLimitSubject } from '../auth/rate-limit.js';
 import { createSession, revokeSession, SESSION_COOKIE_NAME } from '../auth/sessions.js';
 import type { Context } from '../context.js';
 import { isUniqueViolation } from '../db/index.js';
@@ -53,7 +54,7 @@ async function startSession(ctx: Context, user: User, delivery: 'cookie' | 'bear
   };
 }
 
-/** Kind of rate-limit counter. Each key is `<scope>:<IP or email>`. */
+/** Kind of rate-limit counter. Each key is `<scope>:<IP, IPv6 /64 network or email>`. */
 type RateLimitScope = 'signup-ip' | 'signin-ip' | 'signin-account';
 
 /**
@@ -83,7 +84,7 @@ export const authRouter = router({
   signUp: publicProcedure
     .input(z.object({ email: emailInput, name: nameInput, password: newPasswordInput, session: sessionDeliveryInput }))
     .mutation(async ({ ctx, input }) => {
-      await enforceRateLimit(ctx, 'signup-ip', ctx.req.ip, ctx.config.signInMaxAttemptsPerIp);
+      await enforceRateLimit(ctx, 'signup-ip', ipRateLimitSubject(ctx.req.ip), ctx.config.signInMaxAttemptsPerIp);
 
       const now = ctx.clock.now();
       const user: User = {
@@ -119,7 +120,12 @@ export const authRouter = router({
   signIn: publicProcedure
     .input(z.object({ email: emailInput, password: presentedPasswordInput, session: sessionDeliveryInput }))
     .mutation(async ({ ctx, input }) => {
-      const ipKey = await enforceRateLimit(ctx, 'signin-ip', ctx.req.ip, ctx.config.signInMaxAttemptsPerIp);
+      const ipKey = await enforceRateLimit(
+        ctx,
+        'signin-ip',
+        ipRateLimitSubject(ctx.req.ip),
+        ctx.config.signInMaxAttemptsPerIp,
+      );
       const accountKey = await enforceRateLimit(
         ctx,
         'signin-account',
