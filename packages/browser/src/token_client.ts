@@ -311,7 +311,11 @@ export class TokenClient {
       const message: TokenMessage = { type: 'token', key: this.#key, token: next.token };
       this.#channel.postMessage(message);
     }
-    for (const listener of this.#tokenListeners) {
+    // A Set visits members added while it is iterated, so a listener that subscribes another
+    // would hand the new one this token. Like DOM events, this calls only the listeners present
+    // at the start that are still subscribed.
+    for (const listener of [...this.#tokenListeners]) {
+      if (!this.#tokenListeners.has(listener)) continue;
       try {
         listener(next.token);
       } catch (error) {

@@ -252,6 +252,37 @@ describe('TokenClient listeners', () => {
     expect(seen).toEqual([first, second]);
   });
 
+  it('skips listeners added during a call', async () => {
+    const clock = manualClock();
+    const client = createClient({ key: KEY, secret: SECRET, store: new MemoryCredentialStore(), clock: clock.read });
+    const lateTokens: string[] = [];
+    client.onTokenChange(() => {
+      client.onTokenChange((token) => lateTokens.push(token));
+    });
+
+    await client.getToken();
+    expect(lateTokens).toEqual([]);
+    clock.advance(3_600_000);
+    const second = await client.getToken();
+    expect(lateTokens).toEqual([second]);
+  });
+
+  it('skips listeners removed during a call', async () => {
+    const client = createClient({
+      key: KEY,
+      secret: SECRET,
+      store: new MemoryCredentialStore(),
+      clock: manualClock().read,
+    });
+    const seen: string[] = [];
+    let unsubscribeSecond = (): void => undefined;
+    client.onTokenChange(() => unsubscribeSecond());
+    unsubscribeSecond = client.onTokenChange((token) => seen.push(token));
+
+    await client.getToken();
+    expect(seen).toEqual([]);
+  });
+
   it('reports a throwing listener to onError', async () => {
     const client = createClient({
       key: KEY,
