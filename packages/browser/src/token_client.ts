@@ -332,7 +332,8 @@ export class TokenClient {
   #dueAt(current: CurrentToken): number {
     let leeway = this.#leeway;
     if (current.issuedAt !== undefined) {
-      leeway = Math.min(leeway, Math.floor((current.expiresAt - current.issuedAt) / 2));
+      // A token whose `iat` is after its `exp` counts as due at `exp`, never later.
+      leeway = Math.max(0, Math.min(leeway, Math.floor((current.expiresAt - current.issuedAt) / 2)));
     }
     return (current.expiresAt - leeway) * 1000;
   }

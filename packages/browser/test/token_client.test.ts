@@ -146,6 +146,20 @@ describe('TokenClient.getToken', () => {
     store.close();
   });
 
+  it('renews a stored token issued after expiry', async () => {
+    // Such a token never comes from generate or refresh, but other script can store one.
+    const store = new WebStorageCredentialStore({ storage: new QuotaStorage() });
+    store.set(KEY, SECRET);
+    const stored = await signWithJose({ iss: KEY, iat: NOW_SECONDS + 100, exp: NOW_SECONDS + 10 }, SECRET);
+    store.setToken(KEY, stored);
+    const clock = manualClock(NOW_MS + 20_000);
+    const client = createClient({ key: KEY, store, clock: clock.read });
+
+    const token = await client.getToken();
+    expect(token).not.toBe(stored);
+    await expect(verifyWithJose(token, SECRET, clock.read())).resolves.toMatchObject({ iat: NOW_SECONDS + 20 });
+  });
+
   it('rejects without secret or stored token', async () => {
     const client = createClient({ key: KEY, store: new MemoryCredentialStore() });
     const error = await client.getToken().catch((caught: unknown) => caught as Error);
