@@ -50,6 +50,18 @@ export function buildApp(services: Services, logger: Logger, lifecycle: { closin
     return payload;
   });
 
+  // tRPC accepts multipart/form-data, which an HTML form on another origin
+  // can post without a CORS preflight. With a cookie session that would let
+  // such a form call procedures that take no input, such as auth.signOut.
+  // Procedures here take JSON only.
+  app.addHook('onRequest', async (request, reply) => {
+    const contentType = request.headers['content-type'] ?? '';
+    if (request.url.startsWith('/trpc/') && /^\s*multipart\/form-data/i.test(contentType)) {
+      request.log.info({ status: 415, contentType: 'multipart/form-data' }, 'request rejected');
+      return reply.status(415).send({ error: 'Unsupported Media Type; send application/json' });
+    }
+  });
+
   // Errors outside tRPC (unknown routes, malformed requests, bugs in the
   // plain routes) get the same treatment: 5xx carry only an error id.
   app.setErrorHandler((error: { statusCode?: number; message?: string }, request, reply) => {

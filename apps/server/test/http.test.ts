@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppRouter } from '../src/index.js';
 import { MAX_BATCH_SIZE } from '../src/app.js';
 
-import { expectTRPCError } from './helpers/client.js';
+import { CookieJar, expectTRPCError } from './helpers/client.js';
 import { databaseTargets, type TestDatabase } from './helpers/databases.js';
 import { startTestServer, TEST_ADMIN, type RunningServer } from './helpers/server.js';
 
@@ -114,6 +114,26 @@ describe.each(databaseTargets())('HTTP surface on $name', (target) => {
     expect(response.status).toBe(415);
     const body = (await response.json()) as { error: { data: { code: string } } };
     expect(body.error.data.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('multipart form posts are rejected', async () => {
+    // HTML forms can also post multipart/form-data without a preflight, and
+    // tRPC accepts it for procedures that take no input, such as signOut.
+    const jar = new CookieJar();
+    const client = running.client({ jar });
+    await client.auth.signUp.mutate({ email: 'multipart@example.com', name: 'Form', password: 'posted by a form' });
+    const cookie = [...jar.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const form = new FormData();
+    form.set('reason', 'cross-origin form');
+
+    const response = await fetch(`${running.url}/trpc/auth.signOut`, {
+      method: 'POST',
+      headers: { cookie },
+      body: form,
+    });
+    expect(response.status).toBe(415);
+    expect(await response.json()).toEqual({ error: 'Unsupported Media Type; send application/json' });
+    expect((await client.auth.me.query()).email).toBe('multipart@example.com');
   });
 
   it('unparsable content type is a plain 415', async () => {
