@@ -116,6 +116,15 @@ describe.each(databaseTargets())('HTTP surface on $name', (target) => {
     expect(body.error.data.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
+  it('urlencoded form posts are rejected', async () => {
+    const response = await fetch(`${running.url}/trpc/auth.signOut`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'reason=cross-origin+form',
+    });
+    expect(response.status).toBe(415);
+  });
+
   it('multipart form posts are rejected', async () => {
     // HTML forms can also post multipart/form-data without a preflight, and
     // tRPC accepts it for procedures that take no input, such as signOut.
