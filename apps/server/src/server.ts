@@ -44,7 +44,12 @@ export async function createServer(options: ServerOptions): Promise<AuthTokenSer
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
 
-  const database = openDatabase(config);
+  const database = openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onIdleConnectionError: (error) =>
+      logger.error({ error }, 'idle database connection failed; the pool opens a new one when needed'),
+  });
   let firstAdmin: FirstAdminResult;
   try {
     const applied = await migrateToLatest(database);

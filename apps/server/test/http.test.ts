@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
@@ -220,5 +221,39 @@ describe.each(databaseTargets())('HTTP surface on $name', (target) => {
     expect(JSON.parse(text)).toMatchObject({ result: { data: { user: { email: 'late@example.com' } } } });
     await expect(fetch(`${running.url}/healthz`)).rejects.toThrow();
     expect(running.logs.entries().at(-1)?.msg).toBe('server stopped');
+  });
+});
+
+describe.runIf(databaseTargets().some((target) => target.name === 'postgres'))('PostgreSQL connection loss', () => {
+  it('server survives a terminated connection', async () => {
+    const target = databaseTargets().find((candidate) => candidate.name === 'postgres')!;
+    const database = await target.create();
+    // A unique application_name lets the test end this server's connections only.
+    const applicationName = `authtoken_test_${randomBytes(6).toString('hex')}`;
+    const url = new URL(database.env.AUTHTOKEN_DATABASE_URL ?? '');
+    url.searchParams.set('application_name', applicationName);
+    const running = await startTestServer(database, { env: { AUTHTOKEN_DATABASE_URL: url.toString() } });
+    try {
+      const client = running.client();
+      await client.auth.signIn.mutate({ ...TEST_ADMIN, session: 'bearer' });
+
+      // An operator's pg_terminate_backend, a database restart or a
+      // failover ends idle pooled connections the same way.
+      await database.exec(
+        `select pg_terminate_backend(pid) from pg_stat_activity where application_name = '${applicationName}'`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+
+      const signedIn = await client.auth.signIn.mutate({ ...TEST_ADMIN, session: 'bearer' });
+      expect(signedIn.user.email).toBe(TEST_ADMIN.email);
+      const logged = running.logs
+        .entries()
+        .find((entry) => entry.msg === 'idle database connection failed; the pool opens a new one when needed');
+      expect(logged?.level).toBe(50);
+      expect(logged?.error).toEqual({ message: 'terminating connection due to administrator command', code: '57P01' });
+    } finally {
+      await running.stop();
+      await database.drop();
+    }
   });
 });

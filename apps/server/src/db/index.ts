@@ -25,12 +25,32 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 const PG_INT8_OID = 20;
 
 /**
+ * Error on an idle pooled PostgreSQL connection, such as the server ending it
+ * at a restart. The driver's error object refers to the client, whose
+ * connection parameters include the password, so only these fields are kept.
+ */
+export interface IdleConnectionError {
+  message: string;
+  /** PostgreSQL SQLSTATE or Node system error code, such as `57P01` or `ECONNRESET`. */
+  code: string | undefined;
+}
+
+/**
  * Opens the database the configuration selects: PostgreSQL when
  * `databaseUrl` is set, otherwise a SQLite file in `dataDir` (created with
  * its folder when missing). No query is sent yet, because migrations run next.
+ *
+ * @param options.onIdleConnectionError called when PostgreSQL drops an idle
+ *   pooled connection. The pool discards it and opens a new one when needed.
  */
-export function openDatabase(options: { databaseUrl: string | undefined; dataDir: string }): DatabaseHandle {
-  if (options.databaseUrl !== undefined) return openPostgres(options.databaseUrl);
+export function openDatabase(options: {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  onIdleConnectionError?: (error: IdleConnectionError) => void;
+}): DatabaseHandle {
+  if (options.databaseUrl !== undefined) {
+    return openPostgres(options.databaseUrl, options.onIdleConnectionError ?? (() => undefined));
+  }
   return openSqlite(options.dataDir);
 }
 
@@ -49,7 +69,10 @@ function openSqlite(dataDir: string): DatabaseHandle {
   return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), kind: 'sqlite', location: file };
 }
 
-function openPostgres(connectionString: string): DatabaseHandle {
+function openPostgres(
+  connectionString: string,
+  onIdleConnectionError: (error: IdleConnectionError) => void,
+): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString,
     // BIGINT columns contain millisecond timestamps, which fit in a double,
@@ -60,6 +83,11 @@ function openPostgres(connectionString: string): DatabaseHandle {
           ? (value: string) => Number(value)
           : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
+  });
+  // Without a listener, node-postgres raises this event as an uncaught
+  // exception, which would stop the server.
+  pool.on('error', (error: Error & { code?: unknown }) => {
+    onIdleConnectionError({ message: error.message, code: typeof error.code === 'string' ? error.code : undefined });
   });
   const url = new URL(connectionString);
   return {
