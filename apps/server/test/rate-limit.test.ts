@@ -74,6 +74,18 @@ describe.each(databaseTargets())('sign-in rate limits on $name', (target) => {
     expect(blocked.data?.code).toBe('TOO_MANY_REQUESTS');
   });
 
+  it('email variants share one account count', async () => {
+    const variants = ['Variant@Example.com', ' variant@example.com', 'VARIANT@EXAMPLE.COM\t'];
+    for (const [index, email] of variants.entries()) {
+      const error = await expectTRPCError(fromIp(`10.0.11.${index}`).auth.signIn.mutate({ email, password: 'guess' }));
+      expect(error.data?.code).toBe('UNAUTHORIZED');
+    }
+    const blocked = await expectTRPCError(
+      fromIp('10.0.11.9').auth.signIn.mutate({ email: 'variant@example.com', password: 'guess' }),
+    );
+    expect(blocked.data?.code).toBe('TOO_MANY_REQUESTS');
+  });
+
   it('blocked account leaves other accounts alone', async () => {
     await signUp('victim@example.com', '10.0.4.1');
     await signUp('bystander@example.com', '10.0.4.2');
