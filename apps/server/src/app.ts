@@ -113,7 +113,7 @@ export const READINESS_TIMEOUT_MS = 2000;
 async function pingWithin(db: Kysely<Database>, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`database did not answer within ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(() => reject(new Error(`database query timed out after ${timeoutMs} ms`)), timeoutMs);
   });
   try {
     await Promise.race([pingDatabase(db), timeout]);
@@ -129,8 +129,8 @@ export function registerHealthRoutes(app: FastifyInstance, db: Kysely<Database>)
   // connections (`return503OnClosing`), so load balancers stop sending traffic.
   app.get('/readyz', async (request, reply) => {
     try {
-      // node-postgres waits for a connection without a time limit, so a
-      // database behind a dropped link would hold the check open.
+      // A PostgreSQL connection attempt may take up to 5 seconds, and a query
+      // on an open connection has no time limit, so the check sets its own.
       await pingWithin(db, READINESS_TIMEOUT_MS);
       return { status: 'ready' };
     } catch (error) {

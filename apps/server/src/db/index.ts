@@ -25,6 +25,12 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 const PG_INT8_OID = 20;
 
 /**
+ * How long a PostgreSQL connection attempt may take, in milliseconds. node-postgres waits
+ * without a limit by default, so an unreachable database would hold every request open.
+ */
+export const POSTGRES_CONNECT_TIMEOUT_MS = 5000;
+
+/**
  * Error on an idle pooled PostgreSQL connection, such as the server ending it
  * at a restart. The driver's error object refers to the client, whose
  * connection parameters include the password, so only these fields are kept.
@@ -75,6 +81,7 @@ function openPostgres(
 ): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString,
+    connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
     // BIGINT columns contain millisecond timestamps, which fit in a double,
     // but node-postgres returns BIGINT as a string by default.
     types: {
