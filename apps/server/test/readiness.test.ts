@@ -7,6 +7,27 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { READINESS_TIMEOUT_MS, registerHealthRoutes } from '../src/app.js';
 import { openDatabase, pingDatabase, POSTGRES_CONNECT_TIMEOUT_MS } from '../src/db/index.js';
 
+/**
+ * Starts a PostgreSQL address on 127.0.0.1 that accepts connections and
+ * never replies, as a database behind a dropped network link does.
+ */
+async function startSilentServer() {
+  const sockets = new Set<Socket>();
+  const silent = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const { port } = silent.address() as AddressInfo;
+  return {
+    url: `postgres://nobody@127.0.0.1:${port}/none`,
+    dropConnections() {
+      for (const socket of sockets) socket.destroy();
+    },
+    close: () => new Promise((resolve) => silent.close(resolve)),
+  };
+}
+
 describe('silent PostgreSQL server', () => {
   const cleanups: Array<() => Promise<void>> = [];
 
@@ -15,26 +36,18 @@ describe('silent PostgreSQL server', () => {
   });
 
   it('silent database is 503 in time', async () => {
-    // A PostgreSQL address that accepts connections and never replies, as a
-    // database behind a dropped network link does.
-    const sockets = new Set<Socket>();
-    const silent = createNetServer((socket) => {
-      sockets.add(socket);
-      socket.on('error', () => undefined);
-    });
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const { port } = silent.address() as AddressInfo;
-    const { db } = openDatabase({ databaseUrl: `postgres://nobody@127.0.0.1:${port}/none`, dataDir: tmpdir() });
+    const silent = await startSilentServer();
+    const { db } = openDatabase({ databaseUrl: silent.url, dataDir: tmpdir() });
     const app = Fastify();
     registerHealthRoutes(app, db);
 
-    // The sockets go first, because the pool waits for its pending
+    // The connections go first, because the pool waits for its pending
     // connection to fail before it closes.
     cleanups.push(async () => {
-      for (const socket of sockets) socket.destroy();
+      silent.dropConnections();
       await db.destroy();
       await app.close();
-      await new Promise((resolve) => silent.close(resolve));
+      await silent.close();
     });
 
     const started = performance.now();
@@ -43,19 +56,14 @@ describe('silent PostgreSQL server', () => {
     expect(response.json()).toEqual({ status: 'database unreachable' });
     expect(performance.now() - started).toBeLessThan(READINESS_TIMEOUT_MS + 1000);
   });
+
   it('query fails after the connect timeout', async () => {
-    const sockets = new Set<Socket>();
-    const silent = createNetServer((socket) => {
-      sockets.add(socket);
-      socket.on('error', () => undefined);
-    });
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const { port } = silent.address() as AddressInfo;
-    const { db } = openDatabase({ databaseUrl: `postgres://nobody@127.0.0.1:${port}/none`, dataDir: tmpdir() });
+    const silent = await startSilentServer();
+    const { db } = openDatabase({ databaseUrl: silent.url, dataDir: tmpdir() });
     cleanups.push(async () => {
-      for (const socket of sockets) socket.destroy();
+      silent.dropConnections();
       await db.destroy();
-      await new Promise((resolve) => silent.close(resolve));
+      await silent.close();
     });
 
     // Without a connect timeout the query would wait until the test times out.
