@@ -22,7 +22,7 @@ export function formatStartupBanner(url: string, database: DatabaseHandle, first
   } else {
     lines.push(
       `First admin created: sign in as ${firstAdmin.email} with the one-time password below.`,
-      'It is shown only this once; keep it in a password manager.',
+      'It is shown only this once; keep it in a password manager, or replace it with auth.changePassword.',
       `ONE-TIME ADMIN PASSWORD: ${firstAdmin.generatedPassword}`,
     );
   }

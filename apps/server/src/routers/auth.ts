@@ -55,7 +55,7 @@ async function startSession(ctx: Context, user: User, delivery: 'cookie' | 'bear
 }
 
 /** Kind of rate-limit counter. Each key is `<scope>:<IP, IPv6 /64 network or email>`. */
-type RateLimitScope = 'signup-ip' | 'signin-ip' | 'signin-account';
+type RateLimitScope = 'signup-ip' | 'signin-ip' | 'signin-account' | 'password-change';
 
 /**
  * Counts one attempt against the key `scope:subject` and returns the key.
@@ -160,4 +160,47 @@ export const authRouter = router({
 
   /** Returns the signed-in user. */
   me: authedProcedure.query(({ ctx }) => toPublicUser(ctx.user)),
+
+  /**
+   * Replaces the signed-in user's password after checking the current one, and revokes the
+   * user's other sessions, so a session opened with the old password stops working. Attempts
+   * count against the account like sign-ins, so a stolen session cannot guess the password.
+   */
+  changePassword: authedProcedure
+    .input(z.object({ currentPassword: presentedPasswordInput, newPassword: newPasswordInput }))
+    .mutation(async ({ ctx, input }) => {
+      const attemptKey = await enforceRateLimit(
+        ctx,
+        'password-change',
+        ctx.user.id,
+        ctx.config.signInMaxAttemptsPerAccount,
+      );
+      if (!(await verifyPassword(ctx.user.password_hash, input.currentPassword))) {
+        ctx.log.info({ userId: ctx.user.id }, 'password change rejected: wrong current password');
+        throw new TRPCError({ code: 'FORBIDDEN', message: 'Current password is incorrect' });
+      }
+      if (input.newPassword === input.currentPassword) {
+        throw new TRPCError({ code: 'BAD_REQUEST', message: 'New password must differ from the current password' });
+      }
+
+      const now = ctx.clock.now();
+      await ctx.db
+        .updateTable('users')
+        .set({ password_hash: await hashPassword(input.newPassword), updated_at: now })
+        .where('id', '=', ctx.user.id)
+        .execute();
+      const revoked = await ctx.db
+        .updateTable('sessions')
+        .set({ revoked_at: now })
+        .where('user_id', '=', ctx.user.id)
+        .where('id', '!=', ctx.session.id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      await ctx.rateLimiter.reset(attemptKey);
+      ctx.log.info(
+        { userId: ctx.user.id, revokedSessions: Number(revoked.numUpdatedRows) },
+        'password changed; other sessions revoked',
+      );
+      return { changed: true as const, revokedSessions: Number(revoked.numUpdatedRows) };
+    }),
 });
