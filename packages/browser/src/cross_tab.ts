@@ -23,20 +23,31 @@ export function isTokenMessage(data: unknown, key: string): data is TokenMessage
  * only the single flight inside one page remains. The same holds where Chromium denies the lock
  * with a `SecurityError`. It does so in iframes sandboxed without `allow-same-origin`, whose
  * opaque origin no other tab shares, and for every tab of a site whose data the user blocks.
+ *
+ * When the lock is not granted within `timeoutMs` milliseconds, for example because a tab that
+ * holds it is paused in a debugger, the request is withdrawn and `task` runs without the lock.
+ * A possible second renewal is better than a caller that waits forever.
  */
-export async function withLock<T>(name: string, task: () => Promise<T>): Promise<T> {
+export async function withLock<T>(name: string, task: () => Promise<T>, timeoutMs: number): Promise<T> {
   const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
   if (locks === undefined) return task();
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
   let granted = false;
   try {
-    return (await locks.request(name, { mode: 'exclusive' }, () => {
+    return (await locks.request(name, { mode: 'exclusive', signal: controller.signal }, () => {
       granted = true;
+      clearTimeout(timer);
       return task();
     })) as T;
   } catch (error) {
-    // Only a denied request falls back, because an error of the task itself belongs to the caller.
-    if (granted || (error as { name?: unknown } | null)?.name !== 'SecurityError') throw error;
+    // Only a denied or timed-out request falls back, because an error of the task itself
+    // belongs to the caller.
+    const denied = (error as { name?: unknown } | null)?.name === 'SecurityError';
+    if (granted || !(denied || controller.signal.aborted)) throw error;
     return task();
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -44,6 +44,12 @@ export interface TokenClientOptions {
    * `-`, because the Web Locks API reserves such names. Default `'authtoken:' + key`.
    */
   crossTabName?: string;
+  /**
+   * Milliseconds to wait for another tab's renewal to release the Web Lock, a whole number from
+   * 1 to 600 000. Default 10 000. After that the client renews without the lock, so a tab that
+   * hangs while holding it (for example paused in a debugger) cannot stall the others.
+   */
+  lockTimeout?: number;
   /** Clock returning milliseconds since the epoch, for `iat`, `exp` and renewal times. Default `Date.now`. */
   clock?: Clock;
 }
@@ -62,6 +68,8 @@ interface CurrentToken {
 }
 
 const MAX_LEEWAY = 3600;
+const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
+const MAX_LOCK_TIMEOUT_MS = 600_000;
 const DEFAULT_LEEWAY = 60;
 /** Pause before a failed background renewal is tried again, in milliseconds. */
 const RETRY_DELAY = 30_000;
@@ -96,6 +104,7 @@ export class TokenClient {
   readonly #clock: Clock;
   readonly #backgroundRefresh: boolean;
   readonly #lockName: string | undefined;
+  readonly #lockTimeout: number;
   readonly #channel: BroadcastChannel | undefined;
   readonly #tokenListeners = new Set<TokenListener>();
   readonly #errorListeners = new Set<ErrorListener>();
@@ -114,6 +123,7 @@ export class TokenClient {
     this.#leeway = checked.leeway;
     this.#clock = checked.clock;
     this.#backgroundRefresh = checked.backgroundRefresh;
+    this.#lockTimeout = checked.lockTimeout;
 
     if (checked.crossTab) {
       const name = checked.crossTabName ?? `authtoken:${checked.key}`;
@@ -199,7 +209,7 @@ export class TokenClient {
       this.#adopt(minted, true);
       return token;
     };
-    return this.#lockName === undefined ? task() : withLock(this.#lockName, task);
+    return this.#lockName === undefined ? task() : withLock(this.#lockName, task, this.#lockTimeout);
   }
 
   #mint(base: string | undefined): Promise<string> {
@@ -404,6 +414,7 @@ interface CheckedOptions {
   backgroundRefresh: boolean;
   crossTab: boolean;
   crossTabName: string | undefined;
+  lockTimeout: number;
 }
 
 function checkOptions(options: TokenClientOptions): CheckedOptions {
@@ -461,5 +472,17 @@ function checkOptions(options: TokenClientOptions): CheckedOptions {
       `option crossTabName must be a non-empty string that does not start with "-", but got ${JSON.stringify(crossTabName) ?? typeof crossTabName}`,
     );
   }
-  return { key, secret, store, leeway, clock, backgroundRefresh, crossTab, crossTabName };
+  const { lockTimeout = DEFAULT_LOCK_TIMEOUT_MS } = options;
+  if (
+    typeof lockTimeout !== 'number' ||
+    !Number.isInteger(lockTimeout) ||
+    lockTimeout < 1 ||
+    lockTimeout > MAX_LOCK_TIMEOUT_MS
+  ) {
+    throw new AuthTokenError(
+      'ERR_INVALID_OPTION',
+      `option lockTimeout must be a whole number of milliseconds from 1 to ${MAX_LOCK_TIMEOUT_MS}, but got ${String(lockTimeout)}`,
+    );
+  }
+  return { key, secret, store, leeway, clock, backgroundRefresh, crossTab, crossTabName, lockTimeout };
 }

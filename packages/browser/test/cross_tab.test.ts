@@ -14,14 +14,18 @@ describe('withLock', () => {
   it('runs the task under the lock', async () => {
     const request = vi.fn((_name: string, _options: LockOptions, callback: () => Promise<string>) => callback());
     vi.stubGlobal('navigator', { locks: { request } });
-    await expect(withLock('lock-name', () => Promise.resolve('done'))).resolves.toBe('done');
-    expect(request).toHaveBeenCalledWith('lock-name', { mode: 'exclusive' }, expect.any(Function));
+    await expect(withLock('lock-name', () => Promise.resolve('done'), 1000)).resolves.toBe('done');
+    expect(request).toHaveBeenCalledWith(
+      'lock-name',
+      { mode: 'exclusive', signal: expect.any(AbortSignal) },
+      expect.any(Function),
+    );
   });
 
   it('runs the task when the lock is denied', async () => {
     vi.stubGlobal('navigator', { locks: { request: () => Promise.reject(lockDenied()) } });
     const task = vi.fn(() => Promise.resolve('done'));
-    await expect(withLock('lock-name', task)).resolves.toBe('done');
+    await expect(withLock('lock-name', task, 1000)).resolves.toBe('done');
     expect(task).toHaveBeenCalledTimes(1);
   });
 
@@ -29,8 +33,22 @@ describe('withLock', () => {
     const aborted = new DOMException('The request was aborted.', 'AbortError');
     vi.stubGlobal('navigator', { locks: { request: () => Promise.reject(aborted) } });
     const task = vi.fn(() => Promise.resolve('done'));
-    await expect(withLock('lock-name', task)).rejects.toBe(aborted);
+    await expect(withLock('lock-name', task, 1000)).rejects.toBe(aborted);
     expect(task).not.toHaveBeenCalled();
+  });
+
+  it('runs the task unlocked after the timeout', async () => {
+    // Like the Web Locks API, the request stays pending until its signal aborts it.
+    const request = (_name: string, options: LockOptions) =>
+      new Promise((_resolve, reject) => {
+        options.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+      });
+    vi.stubGlobal('navigator', { locks: { request } });
+    const task = vi.fn(() => Promise.resolve('done'));
+    const started = Date.now();
+    await expect(withLock('lock-name', task, 50)).resolves.toBe('done');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+    expect(task).toHaveBeenCalledTimes(1);
   });
 
   it('does not rerun a task that failed', async () => {
@@ -39,7 +57,7 @@ describe('withLock', () => {
     });
     const failure = lockDenied();
     const task = vi.fn(() => Promise.reject(failure));
-    await expect(withLock('lock-name', task)).rejects.toBe(failure);
+    await expect(withLock('lock-name', task, 1000)).rejects.toBe(failure);
     expect(task).toHaveBeenCalledTimes(1);
   });
 });

@@ -172,6 +172,28 @@ describe.runIf(runSuite)('Chromium', () => {
     expect(reads).toBe(1);
   });
 
+  it('renews past a lock held forever', async () => {
+    const [holder, waiter] = [await openHarness(), await openHarness()];
+    await holder.evaluate(() => window.harness.holdLock('authtoken:stuck-lock-key'));
+    await waiter.evaluate((now) => window.harness.setNow(now), NOW_MS);
+    const seeded = await waiter.evaluate(({ key, secret }) => window.harness.seed(key, secret), {
+      key: 'stuck-lock-key',
+      secret: SECRET,
+    });
+    await waiter.evaluate(({ key }) => window.harness.startClient(key, undefined, true, 300), {
+      key: 'stuck-lock-key',
+    });
+    await waiter.evaluate((now) => window.harness.setNow(now), NOW_MS + 3_600_000);
+
+    const started = Date.now();
+    const renewed = await waiter.evaluate(() => window.harness.getToken());
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(renewed).not.toBe(seeded);
+    await expect(verifyWithJose(renewed, SECRET, NOW_MS + 3_600_000)).resolves.toMatchObject({ iss: 'stuck-lock-key' });
+    await holder.close();
+    await waiter.close();
+  });
+
   it('refreshes in each tab without coordination', async () => {
     // The control case: it shows that the overlap above is real, so one read proves the lock.
     const { reads } = await renewInTwoTabs('uncoordinated-key', false);

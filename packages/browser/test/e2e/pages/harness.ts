@@ -53,10 +53,28 @@ const harness = {
   },
 
   /** Starts a token client on the IndexedDB store and resolves to its first token. */
-  async startClient(key: string, secret?: string, crossTab = true): Promise<string> {
+  async startClient(key: string, secret?: string, crossTab = true, lockTimeout?: number): Promise<string> {
     client?.close();
-    client = new TokenClient({ key, secret, store: new CountingStore(), clock, backgroundRefresh: false, crossTab });
+    client = new TokenClient({
+      key,
+      secret,
+      store: new CountingStore(),
+      clock,
+      backgroundRefresh: false,
+      crossTab,
+      lockTimeout,
+    });
     return client.getToken();
+  },
+
+  /** Takes the Web Lock `name` and never releases it, like a tab paused in a debugger. */
+  holdLock(name: string): Promise<void> {
+    return new Promise((acquired) => {
+      void navigator.locks.request(name, () => {
+        acquired();
+        return new Promise(() => undefined);
+      });
+    });
   },
 
   getToken(): Promise<string> {
