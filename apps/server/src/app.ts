@@ -45,8 +45,11 @@ export function buildApp(services: Services, logger: Logger, lifecycle: { closin
   // Responses finished during shutdown close their connection. Without this
   // a keep-alive client would hold close() open until its idle timeout,
   // because Fastify closes only the connections idle when close() starts.
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', async (request, reply, payload) => {
     if (lifecycle.closing) void reply.header('connection', 'close');
+    // API responses can carry session tokens and account data, which no shared or browser
+    // cache may keep.
+    if (request.url.startsWith('/trpc/')) void reply.header('cache-control', 'no-store');
     return payload;
   });
 

@@ -77,6 +77,18 @@ describe.each(databaseTargets())('HTTP surface on $name', (target) => {
     expect(body.error.data.code).toBe('NOT_FOUND');
   });
 
+  it('API responses are never cached', async () => {
+    const response = await fetch(`${running.url}/trpc/auth.signIn`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...TEST_ADMIN, session: 'bearer' }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const health = await fetch(`${running.url}/healthz`);
+    expect(health.headers.get('cache-control')).toBeNull();
+  });
+
   it('batched calls share one request', async () => {
     const client = createTRPCClient<AppRouter>({
       links: [httpBatchLink({ url: `${running.url}/trpc`, maxItems: MAX_BATCH_SIZE })],

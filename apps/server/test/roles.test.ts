@@ -161,6 +161,18 @@ describe.each(databaseTargets())('roles and first admin on $name', (target) => {
     expect(error.data?.code).toBe('FORBIDDEN');
   });
 
+  it('setting the same role logs no change', async () => {
+    running = await startTestServer(database);
+    const developer = await signUpDeveloper(running, 'steady@example.com');
+    const admin = await signInAdmin(running);
+
+    const same = await admin.users.setRole.mutate({ userId: developer.user.id, role: 'developer' });
+    expect(same.role).toBe('developer');
+    const messages = running.logs.entries().map((entry) => entry.msg);
+    expect(messages).toContain('user role unchanged');
+    expect(messages).not.toContain('user role changed');
+  });
+
   it('last admin cannot be demoted', async () => {
     running = await startTestServer(database);
     const admin = await signInAdmin(running);

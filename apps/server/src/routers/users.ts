@@ -48,7 +48,7 @@ export const usersRouter = router({
    * the server always keeps someone who can manage it.
    */
   setRole: adminProcedure.input(z.object({ userId: userIdInput, role: roleInput })).mutation(async ({ ctx, input }) => {
-    const updated = await ctx.db.transaction().execute(async (trx) => {
+    const { user: updated, changed } = await ctx.db.transaction().execute(async (trx) => {
       // Locking the admin rows makes concurrent demotions on PostgreSQL
       // wait for each other. SQLite runs one write transaction at a time.
       let admins = trx.selectFrom('users').select('id').where('role', '=', 'admin');
@@ -65,14 +65,18 @@ export const usersRouter = router({
           message: 'Cannot remove the admin role from the last admin; make another user admin first',
         });
       }
-      if (target.role === input.role) return target;
+      if (target.role === input.role) return { user: target, changed: false };
 
       const now = ctx.clock.now();
       await trx.updateTable('users').set({ role: input.role, updated_at: now }).where('id', '=', target.id).execute();
-      return { ...target, role: input.role, updated_at: now };
+      return { user: { ...target, role: input.role, updated_at: now }, changed: true };
     });
 
-    ctx.log.info({ userId: updated.id, role: updated.role, changedBy: ctx.user.id }, 'user role changed');
+    if (changed) {
+      ctx.log.info({ userId: updated.id, role: updated.role, changedBy: ctx.user.id }, 'user role changed');
+    } else {
+      ctx.log.info({ userId: updated.id, role: updated.role, changedBy: ctx.user.id }, 'user role unchanged');
+    }
     return toPublicUser(updated);
   }),
 });
