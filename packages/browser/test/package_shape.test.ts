@@ -51,6 +51,26 @@ describe('package shape', () => {
     expect(output).not.toContain('clockTolerance');
   });
 
+  it('exports the classic and standalone files by package name', async () => {
+    // The package resolves itself through its own "exports", as an installed copy would.
+    expect(require.resolve('@authtoken/browser/dist/auth-token-generator.min.js')).toBe(
+      `${packageDir}dist/auth-token-generator.min.js`,
+    );
+    const result = await build({
+      stdin: {
+        contents: `export * from '@authtoken/browser/dist/standalone.js';`,
+        resolveDir: packageDir,
+        loader: 'js',
+      },
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'browser',
+      logLevel: 'silent',
+    });
+    expect(result.outputFiles[0]!.text).toContain('importKey');
+  });
+
   it('loads from CommonJS', () => {
     const loaded = require(`${packageDir}dist/index.cjs`) as Record<string, unknown>;
     expect(typeof loaded['generate']).toBe('function');

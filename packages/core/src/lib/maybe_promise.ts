@@ -15,7 +15,7 @@ export const syncStep: Step = (value, next) => {
     Promise.resolve(value).catch(() => undefined);
     throw new AuthTokenError(
       'ERR_STORE_ASYNC',
-      'credential store returned a promise to a synchronous function; use "@authtoken/node/async" with this store',
+      'credential store returned a promise to a synchronous function; use an asynchronous API with this store: "@authtoken/node/async" in Node, or the module build of "@authtoken/browser"',
     );
   }
   return next(value);
