@@ -1,4 +1,11 @@
-import { AuthTokenError, isAuthTokenError, type Clock, type CredentialStore, type JsonValue } from '@authtoken/core';
+import {
+  AuthTokenError,
+  isAuthTokenError,
+  validateGenerateInput,
+  type Clock,
+  type CredentialStore,
+  type JsonValue,
+} from '@authtoken/core';
 import { isTokenMessage, openChannel, withLock, type TokenMessage } from './cross_tab.js';
 import { defaultStore } from './runtime.js';
 import { hasTokenCache, type TokenCache } from './stores/token_cache.js';
@@ -425,6 +432,9 @@ function checkOptions(options: TokenClientOptions): CheckedOptions {
   if (typeof key !== 'string' || key.length === 0) {
     throw new AuthTokenError('ERR_INVALID_KEY', 'option key must be the non-empty credential key');
   }
+  // The key and claim options go to generate at each renewal; checking them here reports a
+  // mistake when the client is created instead of at its first renewal.
+  validateGenerateInput(key, { ttl: options.ttl, aud: options.aud, sub: options.sub, claims: options.claims });
   if (secret !== undefined && (typeof secret !== 'string' || secret.length === 0)) {
     throw new AuthTokenError('ERR_INVALID_SECRET', 'option secret must be a non-empty string when given');
   }

@@ -473,6 +473,21 @@ describe('TokenClient options', () => {
     );
   });
 
+  it('rejects bad key and claim options at creation', () => {
+    const cases: Array<[Parameters<typeof createClient>[0], string]> = [
+      [{ key: `${KEY} ` }, 'ERR_INVALID_KEY'],
+      [{ key: 'k'.repeat(257) }, 'ERR_INVALID_KEY'],
+      [{ key: KEY, ttl: 0 }, 'ERR_INVALID_OPTION'],
+      [{ key: KEY, aud: [] }, 'ERR_INVALID_OPTION'],
+      [{ key: KEY, sub: '' }, 'ERR_INVALID_OPTION'],
+      [{ key: KEY, claims: { exp: 1 } }, 'ERR_RESERVED_CLAIM'],
+      [{ key: KEY, claims: { n: Number.NaN } }, 'ERR_INVALID_CLAIM_VALUE'],
+    ];
+    for (const [options, code] of cases) {
+      expect(() => createClient(options), JSON.stringify(options)).toThrow(expect.objectContaining({ code }));
+    }
+  });
+
   it('rejects invalid cross-tab options', () => {
     // The Web Locks API rejects lock names that start with "-" only when a renewal runs.
     for (const crossTabName of ['', '-reserved', 5 as unknown as string]) {

@@ -7,6 +7,7 @@ export type { AsyncTokenApi, SyncTokenApi } from './api_types.js';
 export { AuthTokenError, ERROR_CODES, isAuthTokenError } from './errors.js';
 export type { AuthTokenErrorCode, AuthTokenErrorOptions } from './errors.js';
 export { MemoryCredentialStore } from './memory_store.js';
+export { validateGenerateInput } from './validate_generate.js';
 export type {
   AsyncRuntime,
   CredentialStore,
