@@ -267,10 +267,11 @@ export class TokenClient {
   }
 
   /**
-   * Tells whether a stored token is the token this client mints at the stored token's `iat`.
-   * The store keeps one token per key, so this keeps a client from handing out a token signed
-   * with a replaced secret, or one of another client for the same key with other `ttl`, `aud`,
-   * `sub` or custom claims. Without a secret, the store decides.
+   * Tells whether a stored or announced token is the token this client mints at that token's
+   * `iat`. Stores keep one token per key, and other tabs announce theirs, so this keeps a
+   * client from handing out a token signed with a replaced secret, or one of another client for
+   * the same key with other `ttl`, `aud`, `sub` or custom claims. Without a secret, the store
+   * and the other tabs decide.
    */
   async #isOwnToken(stored: CurrentToken): Promise<boolean> {
     if (this.#secret === undefined) return true;
@@ -313,6 +314,8 @@ export class TokenClient {
     if (!isTokenMessage(data, this.#key)) return;
     try {
       const announced = await this.#inspect(data.token);
+      // Another client for this key with other claims options may share the channel name.
+      if (!(await this.#isOwnToken(announced))) return;
       const current = this.#current;
       if (current === undefined || announced.expiresAt > current.expiresAt) this.#adopt(announced, false);
     } catch (error) {

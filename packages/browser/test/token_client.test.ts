@@ -439,6 +439,40 @@ describe('TokenClient across tabs', () => {
     await expect(verifyWithJose(token, SECRET)).resolves.toMatchObject({ iss: KEY });
   });
 
+  it('ignores an announced token with other claims', async () => {
+    const crossTabName = `authtoken-test:${Math.random()}`;
+    const clock = manualClock();
+    const telemetry = createClient({
+      key: KEY,
+      secret: SECRET,
+      store: new MemoryCredentialStore(),
+      clock: clock.read,
+      crossTab: true,
+      crossTabName,
+      aud: 'telemetry',
+    });
+    const content = createClient({
+      key: KEY,
+      secret: SECRET,
+      store: new MemoryCredentialStore(),
+      clock: clock.read,
+      crossTab: true,
+      crossTabName,
+      aud: 'content',
+    });
+    const own = await content.getToken();
+    const seen: string[] = [];
+    content.onTokenChange((token) => seen.push(token));
+
+    // A later expiry would make the content client adopt the announced token if it checked
+    // only the key.
+    clock.advance(60_000);
+    await telemetry.getToken();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(seen).toEqual([]);
+    expect(await content.getToken()).toBe(own);
+  });
+
   it('ignores an announced token of another key', async () => {
     const crossTabName = `authtoken-test:${Math.random()}`;
     const store = new MemoryCredentialStore();
