@@ -1,5 +1,6 @@
 import {
   AuthTokenError,
+  checkCredentialStore,
   isAuthTokenError,
   validateGenerateInput,
   type Clock,
@@ -268,10 +269,10 @@ export class TokenClient {
 
   /**
    * Tells whether a stored or announced token is the token this client mints at that token's
-   * `iat`. Stores keep one token per key, and other tabs announce theirs, so this keeps a
-   * client from handing out a token signed with a replaced secret, or one of another client for
-   * the same key with other `ttl`, `aud`, `sub` or custom claims. Without a secret, the store
-   * and the other tabs decide.
+   * `iat`. Stores keep one token per key, and other tabs announce theirs. This check keeps a
+   * client from handing out a token signed with a replaced secret, or a token of another client
+   * for the same key with other `ttl`, `aud`, `sub` or custom claims. Without a secret, the
+   * store and the other tabs decide.
    */
   async #isOwnToken(stored: CurrentToken): Promise<boolean> {
     if (this.#secret === undefined) return true;
@@ -435,25 +436,15 @@ function checkOptions(options: TokenClientOptions): CheckedOptions {
   if (typeof key !== 'string' || key.length === 0) {
     throw new AuthTokenError('ERR_INVALID_KEY', 'option key must be the non-empty credential key');
   }
-  // The key and claim options go to generate at each renewal; checking them here reports a
-  // mistake when the client is created instead of at its first renewal.
+  // The key and claim options go to generate at each renewal. Checking them here reports a
+  // mistake when the client is created, not at its first renewal.
   validateGenerateInput(key, { ttl: options.ttl, aud: options.aud, sub: options.sub, claims: options.claims });
+
   if (secret !== undefined && (typeof secret !== 'string' || secret.length === 0)) {
     throw new AuthTokenError('ERR_INVALID_SECRET', 'option secret must be a non-empty string when given');
   }
-  const candidate = store as Partial<CredentialStore> | null;
-  if (
-    typeof candidate !== 'object' ||
-    candidate === null ||
-    typeof candidate.get !== 'function' ||
-    typeof candidate.set !== 'function' ||
-    typeof candidate.delete !== 'function'
-  ) {
-    throw new AuthTokenError(
-      'ERR_INVALID_OPTION',
-      'option store must be a credential store with get, set and delete methods',
-    );
-  }
+  checkCredentialStore(store);
+
   if (typeof leeway !== 'number' || !Number.isInteger(leeway) || leeway < 0 || leeway > MAX_LEEWAY) {
     throw new AuthTokenError(
       'ERR_INVALID_OPTION',

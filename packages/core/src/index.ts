@@ -8,6 +8,7 @@ export { AuthTokenError, ERROR_CODES, isAuthTokenError } from './errors.js';
 export type { AuthTokenErrorCode, AuthTokenErrorOptions } from './errors.js';
 export { MemoryCredentialStore } from './memory_store.js';
 export { validateGenerateInput } from './validate_generate.js';
+export { checkStore as checkCredentialStore } from './lib/store_calls.js';
 export type {
   AsyncRuntime,
   CredentialStore,

@@ -99,6 +99,7 @@ describe('FileCredentialStore', () => {
   it('reports an unreadable file as unavailable', async (context) => {
     const store = new FileCredentialStore(path);
     store.set('k', 's');
+
     if (process.getuid?.() !== 0) {
       chmodSync(path, 0o000);
       expect(() => new FileCredentialStore(path).get('k')).toThrow(
@@ -106,6 +107,7 @@ describe('FileCredentialStore', () => {
       );
       return;
     }
+
     // Root reads any file, so the read runs in a child process as the unprivileged user
     // "nobody" (uid 65534), for which the 0600 file is unreadable.
     chmodSync(folder, 0o755);
@@ -119,6 +121,7 @@ describe('FileCredentialStore', () => {
         console.log(error.code);
       }
     `;
+
     const output = await run(process.execPath, ['--input-type=module', '-e', script, path], {
       uid: 65534,
       gid: 65534,

@@ -3,7 +3,10 @@ import type { CredentialStore, MaybePromise, StoredSecret } from '../runtime.js'
 import { mustBe } from './messages.js';
 import { describe, quote } from './quote.js';
 
-/** Checks that `store` has the three methods of a credential store. */
+/**
+ * Checks that `store` has the three methods of a credential store and returns it, or throws
+ * `ERR_INVALID_OPTION`. Exported as `checkCredentialStore` for runtime packages.
+ */
 export function checkStore<S extends CredentialStore>(store: unknown): S {
   const candidate = store as Partial<CredentialStore> | null;
   if (
